@@ -1,0 +1,101 @@
+//! Crash context from a minidump, for crash reporters: what crashed, why, where, in which process.
+//!
+//! Reading and stack walking are rust-minidump's (`minidump`, `minidump-unwind`, `breakpad-symbols`);
+//! this crate chooses what a crash reporter needs from them, walks only the threads asked for, reads
+//! Crashpad annotations tolerantly, and turns damage into warnings beside a partial result.
+//! No napi here: the binding at the repository root is a thin layer over `parse_path` / `parse_bytes`.
+
+mod build;
+mod crashpad;
+mod error;
+pub mod hex;
+mod options;
+mod process_type;
+pub mod report;
+pub mod stackwalk_json;
+mod walk;
+
+pub use error::ReportError;
+pub use options::{CancelToken, Options, DEFAULT_MAX_FRAMES, DEFAULT_MAX_INPUT_BYTES};
+pub use report::Report;
+
+use std::fs::File;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+/// The minidump signature, as it reads in a little-endian file and in a big-endian one.
+const MAGIC_LE: &[u8; 4] = b"MDMP";
+const MAGIC_BE: &[u8; 4] = b"PMDM";
+
+/// Parses the minidump at `path`, memory-mapped so that only the pages the report needs are read.
+pub fn parse_path(path: &Path, options: &Options, cancel: &CancelToken) -> Result<Report, ReportError> {
+    with_mapped(path, options, |bytes| parse_bytes(bytes, options, cancel))
+}
+
+/// Parses a minidump held in memory.
+pub fn parse_bytes(bytes: &[u8], options: &Options, cancel: &CancelToken) -> Result<Report, ReportError> {
+    guarded(|| {
+        check_size(bytes.len() as u64, options)?;
+        cancel.check()?;
+        let dump = open(bytes)?;
+        build::report(&dump, bytes, options, cancel)
+    })
+}
+
+/// Maps `path` read-only and hands its bytes to `f`, after the size limit and the empty-file check.
+pub(crate) fn with_mapped<T>(
+    path: &Path,
+    options: &Options,
+    f: impl FnOnce(&[u8]) -> Result<T, ReportError>,
+) -> Result<T, ReportError> {
+    let io = |e: std::io::Error| ReportError::Io(format!("{}: {e}", path.display()));
+    let file = File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReportError::Io(format!("{}: not a regular file", path.display())));
+    }
+    check_size(meta.len(), options)?;
+    if meta.len() == 0 {
+        return Err(ReportError::Invalid("the file is empty".into()));
+    }
+    // SAFETY: the map is read-only and private to this call. A writer truncating the file while we
+    // read would fault; crash dumps are complete (renamed into place) before they are parsed.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    f(&map)
+}
+
+fn check_size(size: u64, options: &Options) -> Result<(), ReportError> {
+    if size > options.max_input_bytes {
+        return Err(ReportError::TooLarge { size, limit: options.max_input_bytes });
+    }
+    Ok(())
+}
+
+/// Reads the header and directory, telling "not a minidump at all" from "a damaged one".
+pub(crate) fn open(bytes: &[u8]) -> Result<minidump::Minidump<'_, &[u8]>, ReportError> {
+    match bytes.get(..4) {
+        Some(magic) if magic == MAGIC_LE || magic == MAGIC_BE => {}
+        Some(_) => return Err(ReportError::NotAMinidump),
+        None if MAGIC_LE.starts_with(bytes) && !bytes.is_empty() => {
+            return Err(ReportError::Invalid("truncated inside the header".into()))
+        }
+        None if bytes.is_empty() => return Err(ReportError::Invalid("the input is empty".into())),
+        None => return Err(ReportError::NotAMinidump),
+    }
+    minidump::Minidump::read(bytes).map_err(|e| match e {
+        minidump::Error::HeaderMismatch => ReportError::NotAMinidump,
+        other => ReportError::Invalid(other.to_string()),
+    })
+}
+
+/// Runs `f`, turning a panic anywhere below into `ReportError::Internal` instead of unwinding into Node.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, ReportError>) -> Result<T, ReportError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Err(ReportError::Internal(msg))
+    })
+}

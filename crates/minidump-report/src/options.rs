@@ -1,0 +1,54 @@
+//! What a caller can ask of a parse, and how it cancels one.
+
+use crate::ReportError;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Walk every thread, not only the crashing one.
+    pub all_threads: bool,
+    /// Symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`.
+    pub symbol_paths: Vec<PathBuf>,
+    /// Frames kept per thread.
+    pub max_frames: usize,
+    /// Inputs above this size are refused before anything is read.
+    pub max_input_bytes: u64,
+}
+
+pub const DEFAULT_MAX_FRAMES: usize = 256;
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            all_threads: false,
+            symbol_paths: Vec::new(),
+            max_frames: DEFAULT_MAX_FRAMES,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+}
+
+/// Shared flag a caller sets to stop a parse between threads.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn check(&self) -> Result<(), ReportError> {
+        if self.is_cancelled() {
+            Err(ReportError::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The report: plain data, serialised to camelCase JSON for JavaScript. Mirrors `ts/native/types.ts`.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub system: System,
+    pub crash: Option<Crash>,
+    pub crashing_thread: Option<CrashingThread>,
+    pub threads: Vec<Thread>,
+    pub modules: Vec<Module>,
+    pub unloaded_modules: Vec<UnloadedModule>,
+    pub crashpad: Option<Crashpad>,
+    pub process_type: Option<String>,
+    pub process_id: Option<u32>,
+    pub process_create_time: Option<String>,
+    pub dump_time: String,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct System {
+    pub os: String,
+    pub os_version: Option<String>,
+    pub os_build: Option<String>,
+    pub cpu_arch: String,
+    pub cpu_info: Option<String>,
+    pub cpu_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Crash {
+    pub reason: String,
+    pub code: String,
+    pub address: String,
+    pub thread_id: u32,
+    pub assertion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InlineFrame {
+    pub function: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Frame {
+    pub index: u32,
+    pub instruction: String,
+    pub module: Option<String>,
+    pub module_offset: Option<String>,
+    pub trust: &'static str,
+    pub function: Option<String>,
+    pub function_offset: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub inlines: Vec<InlineFrame>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thread {
+    pub id: u32,
+    pub name: Option<String>,
+    pub frames: Option<Vec<Frame>>,
+    pub frames_truncated: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrashingThread {
+    pub id: u32,
+    pub name: Option<String>,
+    pub frames: Vec<Frame>,
+    pub frames_truncated: bool,
+    /// Ordered as the architecture lists them, so a BTreeMap would scramble it; a Vec of pairs keeps order.
+    #[serde(serialize_with = "ordered_map")]
+    pub registers: Vec<(&'static str, String)>,
+}
+
+fn ordered_map<S: serde::Serializer>(pairs: &[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Module {
+    pub code_file: String,
+    pub base_address: String,
+    pub size: u64,
+    pub version: Option<String>,
+    pub debug_file: Option<String>,
+    pub debug_id: Option<String>,
+    pub code_id: Option<String>,
+    pub symbols_loaded: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnloadedModule {
+    pub code_file: String,
+    pub base_address: String,
+    pub size: u64,
+    pub code_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnotationObject {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: u16,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ModuleAnnotations {
+    pub module_index: u32,
+    pub module: Option<String>,
+    pub list_annotations: Vec<String>,
+    pub simple_annotations: BTreeMap<String, String>,
+    pub annotation_objects: Vec<AnnotationObject>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Crashpad {
+    pub report_id: String,
+    pub client_id: String,
+    pub simple_annotations: BTreeMap<String, String>,
+    pub modules: Vec<ModuleAnnotations>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Warning { code, message: message.into() }
+    }
+}

@@ -1,0 +1,144 @@
+//! The Node-API binding: thin by design. Every export runs one core function either on the libuv thread
+//! pool (`…Async`, a Promise) or inline (`…Sync`), and every failure leaves as a JS error whose message
+//! starts with the stable code (`ERR_IO: …`), which `ts/native/` turns into `MinidumpError.code`.
+
+use minidump_report::{CancelToken, Options, ReportError};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::path::{Path, PathBuf};
+
+/// Options as JavaScript passes them; every field optional.
+#[napi(object)]
+pub struct NativeOptions {
+    pub all_threads: Option<bool>,
+    pub symbols: Option<Vec<String>>,
+    pub max_frames: Option<u32>,
+    /// A double, because sizes above 4 GiB must fit.
+    pub max_input_bytes: Option<f64>,
+}
+
+/// Lets JavaScript stop a running parse between threads (set from an `AbortSignal`).
+#[napi]
+#[derive(Default)]
+pub struct CancelHandle {
+    token: CancelToken,
+}
+
+#[napi]
+impl CancelHandle {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[napi]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+}
+
+/// What a task reads: a path (memory-mapped natively) or the caller's bytes.
+pub enum Input {
+    Path(PathBuf),
+    Bytes(Buffer),
+}
+
+#[derive(Clone, Copy)]
+pub enum Output {
+    Report,
+    StackwalkJson,
+}
+
+pub struct ParseTask {
+    input: Input,
+    options: Options,
+    cancel: CancelToken,
+    output: Output,
+}
+
+fn options(js: Option<NativeOptions>) -> Result<Options> {
+    let mut o = Options::default();
+    if let Some(js) = js {
+        o.all_threads = js.all_threads.unwrap_or(false);
+        o.symbol_paths = js.symbols.unwrap_or_default().into_iter().map(PathBuf::from).collect();
+        if let Some(n) = js.max_frames {
+            o.max_frames = n as usize;
+        }
+        if let Some(n) = js.max_input_bytes {
+            if !(n.is_finite() && n >= 0.0) {
+                return Err(to_js(ReportError::InvalidArgument("maxInputBytes must be a non-negative number".into())));
+            }
+            o.max_input_bytes = n as u64;
+        }
+    }
+    Ok(o)
+}
+
+fn input(value: Either<String, Buffer>) -> Input {
+    match value {
+        Either::A(path) => Input::Path(PathBuf::from(path)),
+        Either::B(bytes) => Input::Bytes(bytes),
+    }
+}
+
+/// The single mapping from a core error to a JS error.
+fn to_js(e: ReportError) -> Error {
+    Error::new(Status::GenericFailure, format!("{}: {e}", e.code()))
+}
+
+fn run(input: &Input, options: &Options, cancel: &CancelToken, output: Output) -> std::result::Result<String, ReportError> {
+    use minidump_report::{parse_bytes, parse_path, stackwalk_json};
+    let to_json = |r: minidump_report::Report| serde_json::to_string(&r).map_err(|e| ReportError::Internal(e.to_string()));
+    match (input, output) {
+        (Input::Path(p), Output::Report) => parse_path(Path::new(p), options, cancel).and_then(to_json),
+        (Input::Bytes(b), Output::Report) => parse_bytes(b, options, cancel).and_then(to_json),
+        (Input::Path(p), Output::StackwalkJson) => stackwalk_json::from_path(Path::new(p), options, cancel),
+        (Input::Bytes(b), Output::StackwalkJson) => stackwalk_json::from_bytes(b, options, cancel),
+    }
+}
+
+impl Task for ParseTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        run(&self.input, &self.options, &self.cancel, self.output).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+        Ok(output)
+    }
+}
+
+fn task(value: Either<String, Buffer>, opts: Option<NativeOptions>, cancel: Option<&CancelHandle>, output: Output) -> Result<AsyncTask<ParseTask>> {
+    Ok(AsyncTask::new(ParseTask {
+        input: input(value),
+        options: options(opts)?,
+        cancel: cancel.map(|c| c.token.clone()).unwrap_or_default(),
+        output,
+    }))
+}
+
+/// Parses a minidump on the libuv thread pool; resolves to the report as JSON text.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn parse_report_async(input: Either<String, Buffer>, options: Option<NativeOptions>, cancel: Option<&CancelHandle>) -> Result<AsyncTask<ParseTask>> {
+    task(input, options, cancel, Output::Report)
+}
+
+/// Parses a minidump on the calling thread; returns the report as JSON text.
+#[napi]
+pub fn parse_report_sync(input: Either<String, Buffer>, options: Option<NativeOptions>) -> Result<String> {
+    run(&self::input(input), &self::options(options)?, &CancelToken::default(), Output::Report).map_err(to_js)
+}
+
+/// `minidump-stackwalk --json` output, every thread walked, on the libuv thread pool.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn stackwalk_json_async(input: Either<String, Buffer>, options: Option<NativeOptions>, cancel: Option<&CancelHandle>) -> Result<AsyncTask<ParseTask>> {
+    task(input, options, cancel, Output::StackwalkJson)
+}
+
+/// `minidump-stackwalk --json` output, on the calling thread.
+#[napi]
+pub fn stackwalk_json_sync(input: Either<String, Buffer>, options: Option<NativeOptions>) -> Result<String> {
+    run(&self::input(input), &self::options(options)?, &CancelToken::default(), Output::StackwalkJson).map_err(to_js)
+}

@@ -1,0 +1,6 @@
+/**
+ * `@acme/sentry-electron-native`: readable native crashes from minidumps, in plain Node or Electron.
+ */
+export { parseMinidump, parseMinidumpSync, setMaxConcurrentParses, type MinidumpInput } from './native/parse';
+export { MinidumpError } from './native/errors';
+export type * from './native/types';

@@ -1,0 +1,53 @@
+import { abortError } from './errors';
+
+/**
+ * Bounds how many parses occupy libuv's thread pool at once. The pool (4 threads by default) also
+ * serves the app's file system, DNS and zlib work: a burst of crash dumps must not starve it.
+ */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private limit: number) {}
+
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.drain();
+  }
+
+  /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError(signal));
+      const start = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.active++;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.active--;
+          this.drain();
+        });
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(start);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(abortError(signal!));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(start);
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.active < this.limit && this.waiting.length > 0) this.waiting.shift()!();
+  }
+}
+
+/** Half the libuv pool, at least one: the other half stays free for the app. */
+export function defaultConcurrency(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.floor(pool / 2));
+}

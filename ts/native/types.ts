@@ -1,0 +1,179 @@
+/**
+ * The shape of a parsed minidump, as returned by `parseMinidump()`.
+ *
+ * Addresses are `0x`-prefixed lowercase hex strings (exact for 64-bit values, JSON-safe);
+ * sizes and counts are numbers. Fields a dump does not carry are `null`, never missing.
+ */
+
+/** A `0x`-prefixed lowercase hex string, e.g. `0x7ff6a1b20000`. */
+export type HexAddress = string;
+
+/** How the stack walker found a frame, best first (rust-minidump's names). */
+export type FrameTrust = 'context' | 'prewalked' | 'cfi' | 'frame_pointer' | 'cfi_scan' | 'scan' | 'none';
+
+export interface SystemInfo {
+  /** `Windows NT`, `Linux`, `Mac OS X`, `iOS`, `Android`, … */
+  os: string;
+  /** e.g. `10.0.19041`; `null` when the dump does not say. */
+  osVersion: string | null;
+  /** Build string (Windows service pack, Linux kernel build, macOS build), when present. */
+  osBuild: string | null;
+  /** `x86`, `amd64`, `arm`, `arm64`, … */
+  cpuArch: string;
+  /** The CPU's own description (vendor, family/model/stepping or brand string). */
+  cpuInfo: string | null;
+  cpuCount: number;
+}
+
+export interface CrashInfo {
+  /** The reason as the platform names it: `SIGSEGV / SEGV_MAPERR`, `EXCEPTION_ACCESS_VIOLATION_WRITE`, … */
+  reason: string;
+  /** The raw exception code (Windows) or signal number (POSIX) as hex. */
+  code: HexAddress;
+  /** The faulting address. */
+  address: HexAddress;
+  /** The id of the thread that crashed. */
+  threadId: number;
+  /** Assertion text (`expression` in `function` at `file:line`) when the dump carries one. */
+  assertion: string | null;
+}
+
+export interface InlineFrame {
+  function: string;
+  file: string | null;
+  line: number | null;
+}
+
+export interface Frame {
+  /** Position in the stack, 0 is the innermost frame. */
+  index: number;
+  /** The instruction address used for symbol lookup. */
+  instruction: HexAddress;
+  /** File name of the code file of the module holding `instruction`; `null` when no module covers it. */
+  module: string | null;
+  /** `instruction - module base`. */
+  moduleOffset: HexAddress | null;
+  trust: FrameTrust;
+  /** Function name, when symbols are present. */
+  function: string | null;
+  /** `instruction - function start`, when symbols are present. */
+  functionOffset: HexAddress | null;
+  file: string | null;
+  line: number | null;
+  /** Calls inlined at this frame, innermost first (each one a logical frame above this one). */
+  inlines: InlineFrame[];
+}
+
+export interface ThreadInfo {
+  id: number;
+  name: string | null;
+  /** Walked frames: always for the crashing thread, for the others only with `allThreads`. */
+  frames: Frame[] | null;
+  /** True when `maxFrames` cut the walk short. */
+  framesTruncated: boolean;
+}
+
+export interface CrashingThread extends ThreadInfo {
+  frames: Frame[];
+  /** Registers of the innermost frame, named as the architecture names them. */
+  registers: Record<string, HexAddress>;
+}
+
+export interface ModuleInfo {
+  codeFile: string;
+  baseAddress: HexAddress;
+  size: number;
+  /** File version (`a.b.c.d`) when the module carries one. */
+  version: string | null;
+  debugFile: string | null;
+  /** Breakpad debug identifier (33 upper-case hex digits), `null` when the module has none. */
+  debugId: string | null;
+  codeId: string | null;
+  /** Whether a `.sym` file was found and used for this module. */
+  symbolsLoaded: boolean;
+}
+
+export interface UnloadedModuleInfo {
+  codeFile: string;
+  baseAddress: HexAddress;
+  size: number;
+  codeId: string | null;
+}
+
+export interface AnnotationObject {
+  name: string;
+  /** Crashpad's annotation type: 1 string, >= 0x8000 user defined. */
+  type: number;
+  /** The value as text for string annotations, otherwise the raw bytes as hex (no prefix). */
+  value: string;
+}
+
+export interface ModuleAnnotations {
+  /** Index into `modules`. */
+  moduleIndex: number;
+  /** The module's code file, when the index is valid. */
+  module: string | null;
+  listAnnotations: string[];
+  simpleAnnotations: Record<string, string>;
+  annotationObjects: AnnotationObject[];
+}
+
+export interface CrashpadInfo {
+  /** Crashpad's report UUID. */
+  reportId: string;
+  clientId: string;
+  /** Process-wide key/value annotations (Electron's `extra` and Chromium's crash keys). */
+  simpleAnnotations: Record<string, string>;
+  modules: ModuleAnnotations[];
+}
+
+export interface Warning {
+  /** Stable identifier, e.g. `crashpad_module_unreadable`, `thread_list_missing`. */
+  code: string;
+  message: string;
+}
+
+export interface MinidumpReport {
+  system: SystemInfo;
+  /** `null` when the dump has no exception: a valid dump of a process that did not crash. */
+  crash: CrashInfo | null;
+  /** The crashing thread (or the thread that requested the dump), `null` when none can be named. */
+  crashingThread: CrashingThread | null;
+  threads: ThreadInfo[];
+  modules: ModuleInfo[];
+  unloadedModules: UnloadedModuleInfo[];
+  crashpad: CrashpadInfo | null;
+  /** `browser`, `renderer`, `gpu-process`, `utility`, … when the annotations tell it. */
+  processType: string | null;
+  processId: number | null;
+  /** ISO 8601, when the dump records it. */
+  processCreateTime: string | null;
+  /** When the dump was written, ISO 8601. */
+  dumpTime: string;
+  /** Soft errors of a damaged but readable dump. */
+  warnings: Warning[];
+}
+
+export interface ParseOptions {
+  /** Walk every thread, not only the crashing one. Default `false`. */
+  allThreads?: boolean;
+  /** Local symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`. */
+  symbols?: string[];
+  /** At most this many frames per thread. Default 256. */
+  maxFrames?: number;
+  /** Refuse inputs larger than this many bytes (`ERR_TOO_LARGE`). Default 1 GiB. */
+  maxInputBytes?: number;
+  /** Cancels the parse; the promise rejects with `ERR_ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** Stable error codes carried by `MinidumpError.code`. */
+export type MinidumpErrorCode =
+  | 'ERR_IO'
+  | 'ERR_NOT_A_MINIDUMP'
+  | 'ERR_INVALID_MINIDUMP'
+  | 'ERR_TOO_LARGE'
+  | 'ERR_ABORTED'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INTERNAL'
+  | 'ERR_NO_NATIVE_BINARY';
