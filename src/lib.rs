@@ -60,13 +60,20 @@ fn options(js: Option<NativeOptions>) -> Result<Options> {
     let mut o = Options::default();
     if let Some(js) = js {
         o.all_threads = js.all_threads.unwrap_or(false);
-        o.symbol_paths = js.symbols.unwrap_or_default().into_iter().map(PathBuf::from).collect();
+        o.symbol_paths = js
+            .symbols
+            .unwrap_or_default()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
         if let Some(n) = js.max_frames {
             o.max_frames = n as usize;
         }
         if let Some(n) = js.max_input_bytes {
             if !(n.is_finite() && n >= 0.0) {
-                return Err(to_js(ReportError::InvalidArgument("maxInputBytes must be a non-negative number".into())));
+                return Err(to_js(ReportError::InvalidArgument(
+                    "maxInputBytes must be a non-negative number".into(),
+                )));
             }
             o.max_input_bytes = n as u64;
         }
@@ -86,13 +93,24 @@ fn to_js(e: ReportError) -> Error {
     Error::new(Status::GenericFailure, format!("{}: {e}", e.code()))
 }
 
-fn run(input: &Input, options: &Options, cancel: &CancelToken, output: Output) -> std::result::Result<String, ReportError> {
+fn run(
+    input: &Input,
+    options: &Options,
+    cancel: &CancelToken,
+    output: Output,
+) -> std::result::Result<String, ReportError> {
     use minidump_report::{parse_bytes, parse_path, stackwalk_json};
-    let to_json = |r: minidump_report::Report| serde_json::to_string(&r).map_err(|e| ReportError::Internal(e.to_string()));
+    let to_json = |r: minidump_report::Report| {
+        serde_json::to_string(&r).map_err(|e| ReportError::Internal(e.to_string()))
+    };
     match (input, output) {
-        (Input::Path(p), Output::Report) => parse_path(Path::new(p), options, cancel).and_then(to_json),
+        (Input::Path(p), Output::Report) => {
+            parse_path(Path::new(p), options, cancel).and_then(to_json)
+        }
         (Input::Bytes(b), Output::Report) => parse_bytes(b, options, cancel).and_then(to_json),
-        (Input::Path(p), Output::StackwalkJson) => stackwalk_json::from_path(Path::new(p), options, cancel),
+        (Input::Path(p), Output::StackwalkJson) => {
+            stackwalk_json::from_path(Path::new(p), options, cancel)
+        }
         (Input::Bytes(b), Output::StackwalkJson) => stackwalk_json::from_bytes(b, options, cancel),
     }
 }
@@ -110,7 +128,12 @@ impl Task for ParseTask {
     }
 }
 
-fn task(value: Either<String, Buffer>, opts: Option<NativeOptions>, cancel: Option<&CancelHandle>, output: Output) -> Result<AsyncTask<ParseTask>> {
+fn task(
+    value: Either<String, Buffer>,
+    opts: Option<NativeOptions>,
+    cancel: Option<&CancelHandle>,
+    output: Output,
+) -> Result<AsyncTask<ParseTask>> {
     Ok(AsyncTask::new(ParseTask {
         input: input(value),
         options: options(opts)?,
@@ -121,24 +144,50 @@ fn task(value: Either<String, Buffer>, opts: Option<NativeOptions>, cancel: Opti
 
 /// Parses a minidump on the libuv thread pool; resolves to the report as JSON text.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn parse_report_async(input: Either<String, Buffer>, options: Option<NativeOptions>, cancel: Option<&CancelHandle>) -> Result<AsyncTask<ParseTask>> {
+pub fn parse_report_async(
+    input: Either<String, Buffer>,
+    options: Option<NativeOptions>,
+    cancel: Option<&CancelHandle>,
+) -> Result<AsyncTask<ParseTask>> {
     task(input, options, cancel, Output::Report)
 }
 
 /// Parses a minidump on the calling thread; returns the report as JSON text.
 #[napi]
-pub fn parse_report_sync(input: Either<String, Buffer>, options: Option<NativeOptions>) -> Result<String> {
-    run(&self::input(input), &self::options(options)?, &CancelToken::default(), Output::Report).map_err(to_js)
+pub fn parse_report_sync(
+    input: Either<String, Buffer>,
+    options: Option<NativeOptions>,
+) -> Result<String> {
+    run(
+        &self::input(input),
+        &self::options(options)?,
+        &CancelToken::default(),
+        Output::Report,
+    )
+    .map_err(to_js)
 }
 
 /// `minidump-stackwalk --json` output, every thread walked, on the libuv thread pool.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn stackwalk_json_async(input: Either<String, Buffer>, options: Option<NativeOptions>, cancel: Option<&CancelHandle>) -> Result<AsyncTask<ParseTask>> {
+pub fn stackwalk_json_async(
+    input: Either<String, Buffer>,
+    options: Option<NativeOptions>,
+    cancel: Option<&CancelHandle>,
+) -> Result<AsyncTask<ParseTask>> {
     task(input, options, cancel, Output::StackwalkJson)
 }
 
 /// `minidump-stackwalk --json` output, on the calling thread.
 #[napi]
-pub fn stackwalk_json_sync(input: Either<String, Buffer>, options: Option<NativeOptions>) -> Result<String> {
-    run(&self::input(input), &self::options(options)?, &CancelToken::default(), Output::StackwalkJson).map_err(to_js)
+pub fn stackwalk_json_sync(
+    input: Either<String, Buffer>,
+    options: Option<NativeOptions>,
+) -> Result<String> {
+    run(
+        &self::input(input),
+        &self::options(options)?,
+        &CancelToken::default(),
+        Output::StackwalkJson,
+    )
+    .map_err(to_js)
 }

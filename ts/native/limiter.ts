@@ -15,6 +15,10 @@ export class Limiter {
     this.drain();
   }
 
+  get stats(): { active: number; queued: number; limit: number } {
+    return { active: this.active, queued: this.waiting.length, limit: this.limit };
+  }
+
   /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {

@@ -16,6 +16,11 @@ export function setMaxConcurrentParses(n: number): void {
   limiter.setLimit(n);
 }
 
+/** How many parses hold a thread-pool slot now, how many wait for one, and the bound. */
+export function parseQueueStats(): { active: number; queued: number; limit: number } {
+  return limiter.stats;
+}
+
 type NativeArgs = [input: string | Buffer, options: Parameters<NativeBinding['parseReportSync']>[1]];
 
 /** Checks and converts arguments; throws `MinidumpError('ERR_INVALID_ARGUMENT')`. */

@@ -1,21 +1,28 @@
 //! Turns a read `Minidump` into a `Report`: the crash, the crashing thread walked, modules, annotations.
 
 use crate::options::{CancelToken, Options};
-use crate::report::{Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning};
+use crate::report::{
+    Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
+};
 use crate::walk::{leaf_name, walk, WalkInputs};
 use crate::{crashpad, hex, process_type, ReportError};
 use breakpad_symbols::{SimpleSymbolSupplier, Symbolizer};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
 use minidump::{
-    Minidump, MinidumpAssertion, MinidumpBreakpadInfo, MinidumpContext, MinidumpException, MinidumpMiscInfo,
-    MinidumpModuleList, MinidumpSystemInfo, MinidumpThread, MinidumpThreadList, MinidumpThreadNames,
-    MinidumpUnloadedModuleList, Module, UnifiedMemory, UnifiedMemoryList,
+    Minidump, MinidumpAssertion, MinidumpBreakpadInfo, MinidumpContext, MinidumpException,
+    MinidumpMiscInfo, MinidumpModuleList, MinidumpSystemInfo, MinidumpThread, MinidumpThreadList,
+    MinidumpThreadNames, MinidumpUnloadedModuleList, Module, UnifiedMemory, UnifiedMemoryList,
 };
 use minidump_unwind::SystemInfo as UnwindSystemInfo;
 use std::time::{Duration, SystemTime};
 
-pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel: &CancelToken) -> Result<Report, ReportError> {
+pub fn report(
+    dump: &Minidump<'_, &[u8]>,
+    all: &[u8],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Report, ReportError> {
     let mut warnings = Vec::new();
 
     let sys_stream = dump.get_stream::<MinidumpSystemInfo>().ok();
@@ -23,28 +30,46 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
     let thread_list = dump.get_stream::<MinidumpThreadList>().ok();
     let exception = dump.get_stream::<MinidumpException>().ok();
     let module_list = dump.get_stream::<MinidumpModuleList>().ok();
-    let crashpad_stream = dump.get_raw_stream(MINIDUMP_STREAM_TYPE::CrashpadInfoStream as u32).ok();
+    let crashpad_stream = dump
+        .get_raw_stream(MINIDUMP_STREAM_TYPE::CrashpadInfoStream as u32)
+        .ok();
 
     // A "minidump" in which none of the core streams can be read holds nothing to report: that is an
     // invalid file, not a damaged one.
-    if sys_stream.is_none() && thread_list.is_none() && exception.is_none() && module_list.is_none() {
-        return Err(ReportError::Invalid("no readable system info, thread, exception or module stream".into()));
+    if sys_stream.is_none() && thread_list.is_none() && exception.is_none() && module_list.is_none()
+    {
+        return Err(ReportError::Invalid(
+            "no readable system info, thread, exception or module stream".into(),
+        ));
     }
     if sys_stream.is_none() {
-        warnings.push(Warning::new("system_info_missing", "no readable system info stream; CPU contexts cannot be decoded"));
+        warnings.push(Warning::new(
+            "system_info_missing",
+            "no readable system info stream; CPU contexts cannot be decoded",
+        ));
     }
     if thread_list.is_none() {
-        warnings.push(Warning::new("thread_list_missing", "no readable thread list stream"));
+        warnings.push(Warning::new(
+            "thread_list_missing",
+            "no readable thread list stream",
+        ));
     }
     let modules = module_list.unwrap_or_else(|| {
-        warnings.push(Warning::new("module_list_missing", "no readable module list stream"));
+        warnings.push(Warning::new(
+            "module_list_missing",
+            "no readable module list stream",
+        ));
         MinidumpModuleList::new()
     });
 
-    let (os, cpu) = sys_stream.as_ref().map_or((Os::Unknown(0), Cpu::Unknown(0)), |s| (s.os, s.cpu));
+    let (os, cpu) = sys_stream
+        .as_ref()
+        .map_or((Os::Unknown(0), Cpu::Unknown(0)), |s| (s.os, s.cpu));
     let unwind_system = system_for_unwind(sys_stream.as_ref());
     let system = System {
-        os: sys_stream.as_ref().map_or_else(|| "unknown".into(), |_| os.long_name().into_owned()),
+        os: sys_stream
+            .as_ref()
+            .map_or_else(|| "unknown".into(), |_| os.long_name().into_owned()),
         os_version: unwind_system.os_version.clone(),
         os_build: unwind_system.os_build.clone(),
         cpu_arch: cpu.to_string(),
@@ -70,7 +95,12 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
     let names = dump.get_stream::<MinidumpThreadNames>().unwrap_or_default();
     let memory = dump.get_memory().unwrap_or_default();
     let symbolizer = Symbolizer::new(SimpleSymbolSupplier::new(options.symbol_paths.clone()));
-    let inputs = WalkInputs { modules: &modules, system_info: &unwind_system, symbols: &symbolizer, max_frames: options.max_frames };
+    let inputs = WalkInputs {
+        modules: &modules,
+        system_info: &unwind_system,
+        symbols: &symbolizer,
+        max_frames: options.max_frames,
+    };
 
     let mut crashing_thread = None;
     let mut threads = Vec::new();
@@ -85,7 +115,13 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
             (Some(sys), true) => {
                 let own = thread.context(sys, misc.as_ref());
                 // The crashing thread's own context is the signal handler's; the exception's is the fault's.
-                let from_exception = if is_crashing { exception.as_ref().and_then(|e| e.context(sys, misc.as_ref())) } else { None };
+                let from_exception = if is_crashing {
+                    exception
+                        .as_ref()
+                        .and_then(|e| e.context(sys, misc.as_ref()))
+                } else {
+                    None
+                };
                 from_exception.or(own)
             }
             _ => None,
@@ -97,19 +133,36 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
         });
         if is_crashing {
             let (frames, truncated, regs) = walked.clone().unwrap_or_else(|| {
-                warnings.push(Warning::new("crashing_thread_context_missing", format!("thread {id} has no readable CPU context")));
+                warnings.push(Warning::new(
+                    "crashing_thread_context_missing",
+                    format!("thread {id} has no readable CPU context"),
+                ));
                 (Vec::new(), false, Vec::new())
             });
-            crashing_thread = Some(CrashingThread { id, name: name.clone(), frames, frames_truncated: truncated, registers: regs });
+            crashing_thread = Some(CrashingThread {
+                id,
+                name: name.clone(),
+                frames,
+                frames_truncated: truncated,
+                registers: regs,
+            });
         }
         let (frames, truncated) = match walked {
             Some((frames, truncated, _)) if options.all_threads => (Some(frames), truncated),
             _ => (None, false),
         };
-        threads.push(Thread { id, name, frames, frames_truncated: truncated });
+        threads.push(Thread {
+            id,
+            name,
+            frames,
+            frames_truncated: truncated,
+        });
     }
     if let (Some(id), None) = (crashing_id, &crashing_thread) {
-        warnings.push(Warning::new("crashing_thread_missing", format!("the crashing thread {id} is not in the thread list")));
+        warnings.push(Warning::new(
+            "crashing_thread_missing",
+            format!("the crashing thread {id} is not in the thread list"),
+        ));
     }
     cancel.check()?;
 
@@ -118,7 +171,9 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
         .iter()
         .map(|m| {
             let code_file = m.code_file().into_owned();
-            let loaded = stats.get(leaf_name(&code_file)).is_some_and(|s| s.loaded_symbols && !s.corrupt_symbols);
+            let loaded = stats
+                .get(leaf_name(&code_file))
+                .is_some_and(|s| s.loaded_symbols && !s.corrupt_symbols);
             ModuleReport {
                 base_address: hex::addr(m.base_address()),
                 size: m.size(),
@@ -146,12 +201,16 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
         })
         .unwrap_or_default();
 
-    let crashpad = crashpad_stream.and_then(|stream| crashpad::read(stream, all, &mut warnings)).map(|mut info| {
-        for m in &mut info.modules {
-            m.module = module_reports.get(m.module_index as usize).map(|r| r.code_file.clone());
-        }
-        info
-    });
+    let crashpad = crashpad_stream
+        .and_then(|stream| crashpad::read(stream, all, &mut warnings))
+        .map(|mut info| {
+            for m in &mut info.modules {
+                m.module = module_reports
+                    .get(m.module_index as usize)
+                    .map(|r| r.code_file.clone());
+            }
+            info
+        });
 
     Ok(Report {
         system,
@@ -162,9 +221,17 @@ pub fn report(dump: &Minidump<'_, &[u8]>, all: &[u8], options: &Options, cancel:
         modules: module_reports,
         unloaded_modules,
         crashpad,
-        process_id: misc.as_ref().and_then(|m| m.raw.process_id().copied()).or_else(|| linux_pid(dump)),
-        process_create_time: misc.as_ref().and_then(|m| m.process_create_time()).map(iso8601),
-        dump_time: iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(dump.header.time_date_stamp as u64)),
+        process_id: misc
+            .as_ref()
+            .and_then(|m| m.raw.process_id().copied())
+            .or_else(|| linux_pid(dump)),
+        process_create_time: misc
+            .as_ref()
+            .and_then(|m| m.process_create_time())
+            .map(iso8601),
+        dump_time: iso8601(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(dump.header.time_date_stamp as u64),
+        ),
         warnings,
     })
 }
@@ -205,14 +272,20 @@ fn stack_memory_for<'a, 'm>(
 ) -> Option<UnifiedMemory<'m, 'a>> {
     let own = thread.stack_memory(memory);
     let sp = ctx.get_stack_pointer();
-    if own.as_ref().and_then(|m| m.get_memory_at_address::<u64>(sp)).is_some() {
+    if own
+        .as_ref()
+        .and_then(|m| m.get_memory_at_address::<u64>(sp))
+        .is_some()
+    {
         return own;
     }
     memory.memory_at_address(sp).or(own)
 }
 
 fn registers(ctx: &MinidumpContext) -> Vec<(&'static str, String)> {
-    ctx.valid_registers().map(|(name, value)| (name, hex::addr(value))).collect()
+    ctx.valid_registers()
+        .map(|(name, value)| (name, hex::addr(value)))
+        .collect()
 }
 
 fn assertion(dump: &Minidump<'_, &[u8]>) -> Option<String> {
@@ -223,19 +296,27 @@ fn assertion(dump: &Minidump<'_, &[u8]>) -> Option<String> {
     if expression.is_empty() && function.is_empty() && file.is_empty() {
         return None;
     }
-    Some(format!("{expression} in {function} at {file}:{}", a.raw.line))
+    Some(format!(
+        "{expression} in {function} at {file}:{}",
+        a.raw.line
+    ))
 }
 
 /// The `Pid:` line of a Linux dump's copy of /proc/<pid>/status.
 fn linux_pid(dump: &Minidump<'_, &[u8]>) -> Option<u32> {
-    let status = dump.get_raw_stream(MINIDUMP_STREAM_TYPE::LinuxProcStatus as u32).ok()?;
-    String::from_utf8_lossy(status)
-        .lines()
-        .find_map(|line| line.strip_prefix("Pid:").and_then(|v| v.trim().parse().ok()))
+    let status = dump
+        .get_raw_stream(MINIDUMP_STREAM_TYPE::LinuxProcStatus as u32)
+        .ok()?;
+    String::from_utf8_lossy(status).lines().find_map(|line| {
+        line.strip_prefix("Pid:")
+            .and_then(|v| v.trim().parse().ok())
+    })
 }
 
 fn iso8601(t: SystemTime) -> String {
-    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm), so no date crate is needed for one format.
@@ -248,7 +329,12 @@ fn iso8601(t: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -257,7 +343,13 @@ mod tests {
     #[test]
     fn iso_dates() {
         assert_eq!(iso8601(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)), "2023-11-14T22:13:20Z");
-        assert_eq!(iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            "2023-11-14T22:13:20Z"
+        );
+        assert_eq!(
+            iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
     }
 }

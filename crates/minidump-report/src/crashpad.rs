@@ -40,13 +40,17 @@ impl<'a> Bytes<'a> {
     }
 
     fn location_at(&self, offset: usize) -> Option<Location> {
-        Some(Location { data_size: self.u32_at(offset)?, rva: self.u32_at(offset + 4)? })
+        Some(Location {
+            data_size: self.u32_at(offset)?,
+            rva: self.u32_at(offset + 4)?,
+        })
     }
 
     /// The bytes a location descriptor points at, or `None` when they lie outside the dump.
     fn slice(&self, loc: Location) -> Option<&'a [u8]> {
         let start = loc.rva as usize;
-        self.all.get(start..start.checked_add(loc.data_size as usize)?)
+        self.all
+            .get(start..start.checked_add(loc.data_size as usize)?)
     }
 
     /// A `MinidumpByteArray` / `MinidumpUTF8String`: a u32 length, then that many bytes.
@@ -73,7 +77,10 @@ impl<'a> Bytes<'a> {
         }
         let needed = 4 + count as usize * entry_size;
         if needed > loc.data_size as usize || self.all.len() < base.saturating_add(needed) {
-            return Err(format!("{count} entries do not fit in {} bytes", loc.data_size));
+            return Err(format!(
+                "{count} entries do not fit in {} bytes",
+                loc.data_size
+            ));
         }
         Ok((count as usize, base + 4))
     }
@@ -133,7 +140,11 @@ fn annotation_objects(bytes: &Bytes, loc: Location) -> Result<Vec<AnnotationObje
             let name = bytes.string_at(bytes.u32_at(entry)?)?;
             let ty = bytes.u16_at(entry + 4)?;
             let raw = bytes.sized_bytes_at(bytes.u32_at(entry + 8)?)?;
-            let value = if ty == ANNOTATION_TYPE_STRING { text(raw) } else { crate::hex::bytes(raw) };
+            let value = if ty == ANNOTATION_TYPE_STRING {
+                text(raw)
+            } else {
+                crate::hex::bytes(raw)
+            };
             Some(AnnotationObject { name, ty, value })
         };
         out.push(read().ok_or_else(|| format!("annotation object {i} points outside the dump"))?);
@@ -142,16 +153,34 @@ fn annotation_objects(bytes: &Bytes, loc: Location) -> Result<Vec<AnnotationObje
 }
 
 /// One module's annotations, read only within the `data_size` its link declares.
-fn module_annotations(bytes: &Bytes, index: u32, loc: Location) -> Result<ModuleAnnotations, String> {
+fn module_annotations(
+    bytes: &Bytes,
+    index: u32,
+    loc: Location,
+) -> Result<ModuleAnnotations, String> {
     if loc.data_size < MODULE_INFO_V1_SIZE {
-        return Err(format!("module record of {} bytes is too short", loc.data_size));
+        return Err(format!(
+            "module record of {} bytes is too short",
+            loc.data_size
+        ));
     }
-    bytes.slice(loc).ok_or("module record lies outside the dump")?;
+    bytes
+        .slice(loc)
+        .ok_or("module record lies outside the dump")?;
     let base = loc.rva as usize;
-    let list = bytes.location_at(base + 4).ok_or("truncated module record")?;
-    let simple = bytes.location_at(base + 12).ok_or("truncated module record")?;
+    let list = bytes
+        .location_at(base + 4)
+        .ok_or("truncated module record")?;
+    let simple = bytes
+        .location_at(base + 12)
+        .ok_or("truncated module record")?;
     let objects = if loc.data_size >= MODULE_INFO_SIZE {
-        annotation_objects(bytes, bytes.location_at(base + 20).ok_or("truncated module record")?)?
+        annotation_objects(
+            bytes,
+            bytes
+                .location_at(base + 20)
+                .ok_or("truncated module record")?,
+        )?
     } else {
         Vec::new()
     };
@@ -170,7 +199,10 @@ fn module_annotations(bytes: &Bytes, index: u32, loc: Location) -> Result<Module
 pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Crashpad> {
     // version u32, report id GUID, client id GUID, simple annotations LOC, module list LOC.
     if stream.len() < 52 {
-        warnings.push(Warning::new("crashpad_info_truncated", "the Crashpad info stream is shorter than its header"));
+        warnings.push(Warning::new(
+            "crashpad_info_truncated",
+            "the Crashpad info stream is shorter than its header",
+        ));
         return None;
     }
     let bytes = Bytes { all };
@@ -179,7 +211,10 @@ pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Cr
     let modules_loc = header.location_at(44)?;
 
     let simple_annotations = simple_dictionary(&bytes, simple_loc).unwrap_or_else(|e| {
-        warnings.push(Warning::new("crashpad_annotations_unreadable", format!("process annotations: {e}")));
+        warnings.push(Warning::new(
+            "crashpad_annotations_unreadable",
+            format!("process annotations: {e}"),
+        ));
         BTreeMap::new()
     });
 
@@ -188,7 +223,8 @@ pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Cr
         Ok((count, first)) => {
             for i in 0..count {
                 let link = first + i * 12;
-                let (Some(index), Some(loc)) = (bytes.u32_at(link), bytes.location_at(link + 4)) else {
+                let (Some(index), Some(loc)) = (bytes.u32_at(link), bytes.location_at(link + 4))
+                else {
                     break;
                 };
                 match module_annotations(&bytes, index, loc) {
@@ -200,7 +236,10 @@ pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Cr
                 }
             }
         }
-        Err(e) => warnings.push(Warning::new("crashpad_module_list_unreadable", format!("Crashpad module list: {e}"))),
+        Err(e) => warnings.push(Warning::new(
+            "crashpad_module_list_unreadable",
+            format!("Crashpad module list: {e}"),
+        )),
     }
 
     Some(Crashpad {
@@ -266,7 +305,10 @@ mod tests {
         assert_eq!(warnings, vec![]);
         assert_eq!(info.modules.len(), 1);
         assert_eq!(info.modules[0].module_index, 16);
-        assert_eq!(info.modules[0].list_annotations, vec!["abort() called".to_string()]);
+        assert_eq!(
+            info.modules[0].list_annotations,
+            vec!["abort() called".to_string()]
+        );
         assert!(info.modules[0].annotation_objects.is_empty());
     }
 
@@ -283,7 +325,10 @@ mod tests {
 
     #[test]
     fn guids_print_like_crashpad() {
-        let b = [0x72, 0xDE, 0xF9, 0x42, 0x8A, 0x51, 0xDD, 0x43, 0x97, 0xD7, 0x8D, 0xDC, 0x32, 0x8D, 0x36, 0x62];
+        let b = [
+            0x72, 0xDE, 0xF9, 0x42, 0x8A, 0x51, 0xDD, 0x43, 0x97, 0xD7, 0x8D, 0xDC, 0x32, 0x8D,
+            0x36, 0x62,
+        ];
         assert_eq!(guid(&b), "42F9DE72-518A-43DD-97D7-8DDC328D3662");
     }
 }

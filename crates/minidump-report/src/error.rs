@@ -45,7 +45,10 @@ impl fmt::Display for ReportError {
             ReportError::NotAMinidump => write!(f, "not a minidump (no MDMP signature)"),
             ReportError::Invalid(msg) => write!(f, "truncated or invalid minidump: {msg}"),
             ReportError::TooLarge { size, limit } => {
-                write!(f, "minidump is {size} bytes, above the limit of {limit} bytes")
+                write!(
+                    f,
+                    "minidump is {size} bytes, above the limit of {limit} bytes"
+                )
             }
             ReportError::Aborted => write!(f, "the parse was aborted"),
             ReportError::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),

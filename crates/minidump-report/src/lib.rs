@@ -28,12 +28,20 @@ const MAGIC_LE: &[u8; 4] = b"MDMP";
 const MAGIC_BE: &[u8; 4] = b"PMDM";
 
 /// Parses the minidump at `path`, memory-mapped so that only the pages the report needs are read.
-pub fn parse_path(path: &Path, options: &Options, cancel: &CancelToken) -> Result<Report, ReportError> {
+pub fn parse_path(
+    path: &Path,
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Report, ReportError> {
     with_mapped(path, options, |bytes| parse_bytes(bytes, options, cancel))
 }
 
 /// Parses a minidump held in memory.
-pub fn parse_bytes(bytes: &[u8], options: &Options, cancel: &CancelToken) -> Result<Report, ReportError> {
+pub fn parse_bytes(
+    bytes: &[u8],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<Report, ReportError> {
     guarded(|| {
         check_size(bytes.len() as u64, options)?;
         cancel.check()?;
@@ -52,7 +60,10 @@ pub(crate) fn with_mapped<T>(
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
-        return Err(ReportError::Io(format!("{}: not a regular file", path.display())));
+        return Err(ReportError::Io(format!(
+            "{}: not a regular file",
+            path.display()
+        )));
     }
     check_size(meta.len(), options)?;
     if meta.len() == 0 {
@@ -66,7 +77,10 @@ pub(crate) fn with_mapped<T>(
 
 fn check_size(size: u64, options: &Options) -> Result<(), ReportError> {
     if size > options.max_input_bytes {
-        return Err(ReportError::TooLarge { size, limit: options.max_input_bytes });
+        return Err(ReportError::TooLarge {
+            size,
+            limit: options.max_input_bytes,
+        });
     }
     Ok(())
 }

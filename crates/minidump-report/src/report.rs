@@ -85,7 +85,10 @@ pub struct CrashingThread {
     pub registers: Vec<(&'static str, String)>,
 }
 
-fn ordered_map<S: serde::Serializer>(pairs: &[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+fn ordered_map<S: serde::Serializer>(
+    pairs: &[(&'static str, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(pairs.len()))?;
     for (k, v) in pairs {
@@ -152,6 +155,9 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Warning { code, message: message.into() }
+        Warning {
+            code,
+            message: message.into(),
+        }
     }
 }

@@ -10,12 +10,20 @@ use minidump_processor::ProcessorOptions;
 use std::path::Path;
 
 /// `minidump-stackwalk --json` for the dump at `path`, every thread walked.
-pub fn from_path(path: &Path, options: &Options, cancel: &CancelToken) -> Result<String, ReportError> {
+pub fn from_path(
+    path: &Path,
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<String, ReportError> {
     with_mapped(path, options, |bytes| from_bytes(bytes, options, cancel))
 }
 
 /// `minidump-stackwalk --json` for a dump in memory.
-pub fn from_bytes(bytes: &[u8], options: &Options, cancel: &CancelToken) -> Result<String, ReportError> {
+pub fn from_bytes(
+    bytes: &[u8],
+    options: &Options,
+    cancel: &CancelToken,
+) -> Result<String, ReportError> {
     guarded(|| {
         cancel.check()?;
         let dump = open(bytes)?;
@@ -29,7 +37,9 @@ pub fn from_bytes(bytes: &[u8], options: &Options, cancel: &CancelToken) -> Resu
         cancel.check()?;
 
         let mut out = Vec::new();
-        state.print_json(&mut out, false).map_err(|e| ReportError::Internal(e.to_string()))?;
+        state
+            .print_json(&mut out, false)
+            .map_err(|e| ReportError::Internal(e.to_string()))?;
         let mut json: serde_json::Value =
             serde_json::from_slice(&out).map_err(|e| ReportError::Internal(e.to_string()))?;
 
@@ -47,7 +57,9 @@ pub fn from_bytes(bytes: &[u8], options: &Options, cancel: &CancelToken) -> Resu
 
 /// The Crashpad object in the snake_case style of the rest of the schema.
 fn crashpad_json(info: Option<crate::report::Crashpad>) -> serde_json::Value {
-    let Some(info) = info else { return serde_json::Value::Null };
+    let Some(info) = info else {
+        return serde_json::Value::Null;
+    };
     serde_json::json!({
         "report_id": info.report_id,
         "client_id": info.client_id,

@@ -3,7 +3,9 @@
 use crate::hex;
 use crate::report::{Frame, InlineFrame};
 use minidump::{MinidumpContext, MinidumpModuleList, Module, UnifiedMemory};
-use minidump_unwind::{walk_stack, CallStack, CallStackInfo, FrameTrust, StackFrame, SymbolProvider, SystemInfo};
+use minidump_unwind::{
+    walk_stack, CallStack, CallStackInfo, FrameTrust, StackFrame, SymbolProvider, SystemInfo,
+};
 
 /// Everything a walk needs that is shared between threads.
 pub struct WalkInputs<'a, P> {
@@ -22,7 +24,10 @@ pub fn walk<P: SymbolProvider + Sync>(
     stack_memory: Option<UnifiedMemory<'_, '_>>,
 ) -> (Vec<Frame>, bool) {
     let mut stack = CallStack {
-        frames: vec![StackFrame::from_context(context.clone(), FrameTrust::Context)],
+        frames: vec![StackFrame::from_context(
+            context.clone(),
+            FrameTrust::Context,
+        )],
         info: CallStackInfo::Ok,
         thread_id,
         thread_name: None,
@@ -39,7 +44,13 @@ pub fn walk<P: SymbolProvider + Sync>(
         inputs.symbols,
     ));
     let truncated = stack.frames.len() > inputs.max_frames;
-    let frames = stack.frames.iter().take(inputs.max_frames).enumerate().map(|(i, f)| frame(i, f)).collect();
+    let frames = stack
+        .frames
+        .iter()
+        .take(inputs.max_frames)
+        .enumerate()
+        .map(|(i, f)| frame(i, f))
+        .collect();
     (frames, truncated)
 }
 
@@ -61,13 +72,19 @@ fn frame(index: usize, f: &StackFrame) -> Frame {
             other => other.as_str(),
         },
         function: f.function_name.clone(),
-        function_offset: f.function_base.map(|base| hex::addr(f.instruction.wrapping_sub(base))),
+        function_offset: f
+            .function_base
+            .map(|base| hex::addr(f.instruction.wrapping_sub(base))),
         file: f.source_file_name.clone(),
         line: f.source_line,
         inlines: f
             .inlines
             .iter()
-            .map(|i| InlineFrame { function: i.function_name.clone(), file: i.source_file_name.clone(), line: i.source_line })
+            .map(|i| InlineFrame {
+                function: i.function_name.clone(),
+                file: i.source_file_name.clone(),
+                line: i.source_line,
+            })
             .collect(),
     }
 }

@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Made by `npm run fixtures` (scripts/make-fixtures.sh): real crashes of crates/crash-fixture. */
+export const FIXTURES = join(__dirname, '..', 'fixtures', 'generated');
+export const FIXTURE_SYMBOLS = join(FIXTURES, 'symbols');
+
+export interface FixtureKind {
+  dump: string;
+  signal: string | null;
+  crashingFunction: string | null;
+  file: string | null;
+  line: number | null;
+  threadName: string | null;
+  hasException: boolean;
+}
+
+export interface FixtureManifest {
+  module: { debugFile: string; debugId: string; sym: string };
+  kinds: Record<string, FixtureKind>;
+}
+
+/** The manifest; a missing one is an error, not a skip: the fixtures are ours to make. */
+export function fixtureManifest(): FixtureManifest {
+  const path = join(FIXTURES, 'manifest.json');
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run fixtures\` first`);
+  return JSON.parse(readFileSync(path, 'utf8')) as FixtureManifest;
+}
+
+export const fixtureDump = (kind: FixtureKind): string => join(FIXTURES, kind.dump);

@@ -1,0 +1,132 @@
+//! The core against real minidumps from public projects (`../shared/corpus`), through its public API.
+//! Whole reports are snapshotted (insta), so any change to what a report says shows up in review.
+
+use minidump_report::{parse_bytes, parse_path, CancelToken, Options, ReportError};
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if dir.join("MANIFEST.md").exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/corpus not found beside the repository");
+        None
+    }
+}
+
+fn parse(name: &str, symbols: bool) -> Option<Result<minidump_report::Report, ReportError>> {
+    let corpus = corpus()?;
+    let options = Options {
+        symbol_paths: if symbols {
+            vec![corpus.join("symbols")]
+        } else {
+            vec![]
+        },
+        ..Options::default()
+    };
+    Some(parse_path(
+        &corpus.join("dumps").join(name),
+        &options,
+        &CancelToken::default(),
+    ))
+}
+
+#[test]
+fn windows_dump_with_symbols() {
+    let Some(report) = parse("symbolicator/windows.dmp", true) else {
+        return;
+    };
+    insta::assert_json_snapshot!("symbolicator-windows", report.unwrap());
+}
+
+#[test]
+fn crashpad_annotations_and_thread_names() {
+    let Some(report) = parse("breakpad/minidump_crashpad_annotation.dmp", false) else {
+        return;
+    };
+    let report = report.unwrap();
+    let crashpad = report.crashpad.as_ref().unwrap();
+    assert_eq!(
+        crashpad.simple_annotations.get("plat").map(String::as_str),
+        Some("iOS")
+    );
+    let objects = &crashpad.modules[0].annotation_objects;
+    let names: Vec<&str> = objects.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "exceptionReason",
+            "exceptionName",
+            "firstexception_bt",
+            "firstexception",
+            "CounterAnnotation"
+        ]
+    );
+    let counter = objects
+        .iter()
+        .find(|o| o.name == "CounterAnnotation")
+        .unwrap();
+    assert_eq!(
+        (counter.ty, counter.value.len()),
+        (32810, 8),
+        "4 bytes as hex"
+    );
+    insta::assert_json_snapshot!("crashpad-ios-crashpad", crashpad);
+}
+
+#[test]
+fn linux_dump_without_symbols() {
+    let Some(report) = parse("rust-minidump/linux-mini.dmp", false) else {
+        return;
+    };
+    insta::assert_json_snapshot!("rust-minidump-linux-mini", report.unwrap());
+}
+
+#[test]
+fn assertion_text() {
+    let Some(report) = parse("rust-minidump/invalid-parameter.dmp", false) else {
+        return;
+    };
+    let crash = report.unwrap().crash.unwrap();
+    assert_eq!(crash.assertion.as_deref(), Some("format != nullptr in common_vfprintf at minkernel\\crts\\ucrt\\src\\appcrt\\stdio\\output.cpp:32"));
+}
+
+#[test]
+fn fuzzer_made_dumps_are_typed_errors() {
+    for name in [
+        "rust-minidump/invalid-range.dmp",
+        "rust-minidump/invalid-record-count.dmp",
+    ] {
+        let Some(result) = parse(name, false) else {
+            return;
+        };
+        assert_eq!(result.unwrap_err().code(), "ERR_INVALID_MINIDUMP", "{name}");
+    }
+}
+
+#[test]
+fn every_truncation_of_a_real_dump_is_a_report_or_a_typed_error() {
+    let Some(corpus) = corpus() else { return };
+    let bytes = std::fs::read(corpus.join("dumps/rust-minidump/simple-crashpad.dmp")).unwrap();
+    let options = Options::default();
+    let step = (bytes.len() / 200).max(1);
+    for len in (0..bytes.len()).step_by(step) {
+        match parse_bytes(&bytes[..len], &options, &CancelToken::default()) {
+            Ok(_) | Err(ReportError::Invalid(_)) => {}
+            Err(other) => panic!("truncated at {len}: unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_token_stops_the_parse() {
+    let Some(corpus) = corpus() else { return };
+    let cancel = CancelToken::default();
+    cancel.cancel();
+    let result = parse_path(
+        &corpus.join("dumps/rust-minidump/test.dmp"),
+        &Options::default(),
+        &cancel,
+    );
+    assert_eq!(result.unwrap_err(), ReportError::Aborted);
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job, from a fresh clone: install, build, crash a real program (crates/crash-fixture) so that an
+# out-of-process monitor writes a genuine minidump, then turn that dump into a readable, symbolicated report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund
+npm run build
+npm run fixtures
+dir=__test__/fixtures/generated
+for kind in null_write thread_null_write; do
+  echo
+  echo "=== $kind.dmp"
+  npx --no-install sentry-electron-native stackwalk "$dir/$kind.dmp" --symbols "$dir/symbols"
+done

@@ -1,0 +1,112 @@
+import type { Frame, MinidumpReport, ThreadInfo } from '../native/types';
+
+const TRUST_TEXT: Record<Frame['trust'], string> = {
+  context: 'given as instruction pointer in context',
+  prewalked: 'recovered by external stack walker',
+  cfi: 'call frame info',
+  cfi_scan: 'call frame info with scanning',
+  frame_pointer: 'previous frame\'s frame pointer',
+  scan: 'stack scanning',
+  none: 'unknown',
+};
+
+/** `module!function [file : line + offset]`, the way minidump-stackwalk writes a frame. */
+function frameLocation(f: { module: string | null; function: string | null; file: string | null; line: number | null }, offset: string | null): string {
+  const module = f.module ?? '';
+  if (f.function) {
+    const where = f.file ? ` [${f.file} : ${f.line ?? '?'}${offset ? ` + ${offset}` : ''}]` : offset ? ` + ${offset}` : '';
+    return `${module}!${f.function}${where}`;
+  }
+  return module ? `${module} + ${offset ?? '?'}` : '';
+}
+
+function frameLines(frames: Frame[], registers?: Record<string, string>): string[] {
+  const out: string[] = [];
+  let n = 0;
+  for (const frame of frames) {
+    // Inlined calls first, innermost first: each is a logical frame of its own at the same address.
+    for (const inline of frame.inlines) {
+      out.push(`${String(n++).padStart(2)}  ${frameLocation({ ...inline, module: frame.module }, null)}`, '    Found by: inlining');
+    }
+    const loc = frameLocation(frame, frame.function ? frame.functionOffset : frame.moduleOffset);
+    out.push(`${String(n++).padStart(2)}  ${loc || frame.instruction}`);
+    if (frame.index === 0 && registers) {
+      const regs = Object.entries(registers).map(([k, v]) => `${k} = ${v}`);
+      for (let i = 0; i < regs.length; i += 4) out.push(`    ${regs.slice(i, i + 4).join('    ')}`);
+    } else {
+      out.push(`    ${frame.instruction}`);
+    }
+    out.push(`    Found by: ${TRUST_TEXT[frame.trust]}`);
+  }
+  return out;
+}
+
+function threadHeading(index: number, t: ThreadInfo, crashing: boolean): string {
+  return `Thread ${index} (id ${t.id}${t.name ? `, ${t.name}` : ''})${crashing ? ' (crashed)' : ''}`;
+}
+
+/** A readable report in the spirit of `minidump-stackwalk`'s human output, plus Crashpad annotations. */
+export function formatText(r: MinidumpReport): string {
+  const out: string[] = [];
+  const s = r.system;
+  out.push(`Operating system: ${s.os}${s.osVersion ? ` ${s.osVersion}` : ''}${s.osBuild ? ` ${s.osBuild}` : ''}`);
+  out.push(`CPU: ${s.cpuArch}${s.cpuInfo ? `, ${s.cpuInfo}` : ''}, ${s.cpuCount} CPU${s.cpuCount === 1 ? '' : 's'}`);
+  if (r.processType) out.push(`Process type: ${r.processType}`);
+  if (r.processId !== null) out.push(`Process id: ${r.processId}`);
+  out.push(`Dump written: ${r.dumpTime}`);
+  out.push('');
+  if (r.crash) {
+    out.push(`Crash reason:  ${r.crash.reason} (code ${r.crash.code})`);
+    out.push(`Crash address: ${r.crash.address}`);
+    if (r.crash.assertion) out.push(`Assertion:     ${r.crash.assertion}`);
+  } else {
+    out.push('No crash: the process was dumped while running.');
+  }
+  out.push('');
+
+  const crashing = r.crashingThread;
+  if (crashing) {
+    const index = r.threads.findIndex((t) => t.id === crashing.id);
+    out.push(threadHeading(index, crashing, r.crash !== null));
+    out.push(...frameLines(crashing.frames, crashing.registers));
+    if (crashing.framesTruncated) out.push('    … more frames not shown (maxFrames)');
+    out.push('');
+  }
+  r.threads.forEach((t, i) => {
+    if (t.id === crashing?.id || !t.frames) return;
+    out.push(threadHeading(i, t, false), ...frameLines(t.frames), '');
+  });
+  if (!r.threads.some((t) => t.frames) && r.threads.length > 1) {
+    out.push(`${r.threads.length - 1} other threads not walked (use --all-threads).`, '');
+  }
+
+  if (r.crashpad) {
+    const c = r.crashpad;
+    out.push('Crashpad:', `  report id: ${c.reportId}`, `  client id: ${c.clientId}`);
+    for (const [k, v] of Object.entries(c.simpleAnnotations)) out.push(`  ${k} = ${v}`);
+    for (const m of c.modules) {
+      const lines = [
+        ...m.listAnnotations.map((a) => `    ${a}`),
+        ...Object.entries(m.simpleAnnotations).map(([k, v]) => `    ${k} = ${v}`),
+        ...m.annotationObjects.map((o) => `    ${o.name} = ${o.value}${o.type === 1 ? '' : ` (type ${o.type})`}`),
+      ];
+      if (lines.length) out.push(`  module ${m.moduleIndex} ${m.module ?? ''}`.trimEnd(), ...lines);
+    }
+    out.push('');
+  }
+
+  out.push('Loaded modules:');
+  for (const m of r.modules) {
+    const id = m.debugId ? `  (${m.debugFile ?? ''} ${m.debugId})` : '';
+    out.push(`  ${m.baseAddress} ${m.codeFile}${m.version ? ` ${m.version}` : ''}${id}${m.symbolsLoaded ? '  symbols' : ''}`);
+  }
+  if (r.unloadedModules.length) {
+    out.push('', 'Unloaded modules:');
+    for (const m of r.unloadedModules) out.push(`  ${m.baseAddress} ${m.codeFile}`);
+  }
+  if (r.warnings.length) {
+    out.push('', 'Warnings:');
+    for (const w of r.warnings) out.push(`  ${w.code}: ${w.message}`);
+  }
+  return out.join('\n') + '\n';
+}
