@@ -45,13 +45,20 @@ corpusTest('symbols give function, file and line; without them the frame still h
   t.true(sym.modules.find((m) => m.codeFile.endsWith('crash.exe'))!.symbolsLoaded);
 });
 
-corpusTest('only the crashing thread is walked unless allThreads is set', async (t) => {
+corpusTest('only the crashing thread is walked unless allThreads or threadIds ask for more', async (t) => {
   const path = dump('breakpad/tiny-exe-fastfail.dmp');
   const r = await parseMinidump(path);
   t.is(r.threads.length, 4);
   t.true(r.threads.every((th) => th.frames === null));
   const all = await parseMinidump(path, { allThreads: true });
   t.true(all.threads.every((th) => Array.isArray(th.frames) && th.frames.length > 0));
+  const other = r.threads.find((th) => th.id !== r.crash!.threadId)!;
+  const some = await parseMinidump(path, { threadIds: [other.id] });
+  t.deepEqual(
+    some.threads.filter((th) => th.frames !== null).map((th) => th.id),
+    [other.id],
+  );
+  t.deepEqual(some.threads.find((th) => th.id === other.id)!.frames, all.threads.find((th) => th.id === other.id)!.frames);
 });
 
 corpusTest('maxFrames cuts the walk and says so', async (t) => {

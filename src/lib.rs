@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 #[napi(object)]
 pub struct NativeOptions {
     pub all_threads: Option<bool>,
+    pub thread_ids: Option<Vec<u32>>,
     pub symbols: Option<Vec<String>>,
     pub max_frames: Option<u32>,
     /// A double, because sizes above 4 GiB must fit.
@@ -60,6 +61,7 @@ fn options(js: Option<NativeOptions>) -> Result<Options> {
     let mut o = Options::default();
     if let Some(js) = js {
         o.all_threads = js.all_threads.unwrap_or(false);
+        o.thread_ids = js.thread_ids.unwrap_or_default();
         o.symbol_paths = js
             .symbols
             .unwrap_or_default()

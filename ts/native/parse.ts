@@ -38,9 +38,12 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
     throw bad('input must be a path, a Buffer or a Uint8Array');
   }
   if (options === null || typeof options !== 'object') throw bad('options must be an object');
-  const { allThreads, symbols, maxFrames, maxInputBytes } = options;
+  const { allThreads, threadIds, symbols, maxFrames, maxInputBytes } = options;
   if (symbols !== undefined && !(Array.isArray(symbols) && symbols.every((s) => typeof s === 'string'))) {
     throw bad('symbols must be an array of directory paths');
+  }
+  if (threadIds !== undefined && !(Array.isArray(threadIds) && threadIds.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff))) {
+    throw bad('threadIds must be an array of thread ids');
   }
   if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames >= 1 && maxFrames <= 0xffff_ffff)) {
     throw bad('maxFrames must be a positive integer');
@@ -48,7 +51,7 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  return [native, { allThreads: allThreads === true, symbols, maxFrames, maxInputBytes }];
+  return [native, { allThreads: allThreads === true, threadIds, symbols, maxFrames, maxInputBytes }];
 }
 
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';

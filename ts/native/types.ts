@@ -67,7 +67,10 @@ export interface Frame {
 export interface ThreadInfo {
   id: number;
   name: string | null;
-  /** Walked frames: always for the crashing thread, for the others only with `allThreads`. */
+  /**
+   * Walked frames of a thread other than the crashing one, with `allThreads` or `threadIds`; otherwise `null`.
+   * The thread that wrote the dump (Breakpad's in-process handler) is never walked: its stack is the handler's.
+   */
   frames: Frame[] | null;
   /** True when `maxFrames` cut the walk short. */
   framesTruncated: boolean;
@@ -97,6 +100,10 @@ export interface UnloadedModuleInfo {
   codeFile: string;
   baseAddress: HexAddress;
   size: number;
+  /** The unloaded-module record carries no version or debug identity: these stay `null`. */
+  version: string | null;
+  debugFile: string | null;
+  debugId: string | null;
   codeId: string | null;
 }
 
@@ -157,6 +164,8 @@ export interface MinidumpReport {
 export interface ParseOptions {
   /** Walk every thread, not only the crashing one. Default `false`. */
   allThreads?: boolean;
+  /** Walk these threads (by id) as well as the crashing one. */
+  threadIds?: number[];
   /** Local symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`. */
   symbols?: string[];
   /** At most this many frames per thread. Default 256. */

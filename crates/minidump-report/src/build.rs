@@ -4,9 +4,9 @@ use crate::options::{CancelToken, Options};
 use crate::report::{
     Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
 };
+use crate::symbols::symbolizer;
 use crate::walk::{leaf_name, walk, WalkInputs};
 use crate::{crashpad, hex, process_type, ReportError};
-use breakpad_symbols::{SimpleSymbolSupplier, Symbolizer};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
 use minidump::{
@@ -94,7 +94,7 @@ pub fn report(
 
     let names = dump.get_stream::<MinidumpThreadNames>().unwrap_or_default();
     let memory = dump.get_memory().unwrap_or_default();
-    let symbolizer = Symbolizer::new(SimpleSymbolSupplier::new(options.symbol_paths.clone()));
+    let (symbolizer, local_symbols) = symbolizer(options);
     let inputs = WalkInputs {
         modules: &modules,
         system_info: &unwind_system,
@@ -107,10 +107,15 @@ pub fn report(
     for thread in thread_list.as_ref().map_or(&[][..], |l| &l.threads[..]) {
         cancel.check()?;
         let id = thread.raw.thread_id;
-        let name = names.get_name(id).map(|n| n.into_owned());
+        // An empty name is no name: report `null` rather than a blank the UI would have to special-case.
+        let name = names
+            .get_name(id)
+            .filter(|n| !n.is_empty())
+            .map(|n| n.into_owned());
         let is_crashing = crashing_id == Some(id);
         // The thread that wrote the dump (Breakpad's in-process handler) has nothing to say about the crash.
-        let walkable = (is_crashing || options.all_threads) && dump_thread_id != Some(id);
+        let asked = options.all_threads || options.thread_ids.contains(&id);
+        let walkable = (is_crashing || asked) && dump_thread_id != Some(id);
         let context = match (&sys_stream, walkable) {
             (Some(sys), true) => {
                 let own = thread.context(sys, misc.as_ref());
@@ -148,7 +153,7 @@ pub fn report(
             });
         }
         let (frames, truncated) = match walked {
-            Some((frames, truncated, _)) if options.all_threads => (Some(frames), truncated),
+            Some((frames, truncated, _)) if asked => (Some(frames), truncated),
             _ => (None, false),
         };
         threads.push(Thread {
@@ -167,6 +172,9 @@ pub fn report(
     cancel.check()?;
 
     let stats = symbolizer.stats();
+    for problem in local_symbols.take_problems() {
+        warnings.push(Warning::new("symbols_unusable", problem));
+    }
     let module_reports: Vec<ModuleReport> = modules
         .iter()
         .map(|m| {
@@ -195,6 +203,9 @@ pub fn report(
                     code_file: m.code_file().into_owned(),
                     base_address: hex::addr(m.base_address()),
                     size: m.size(),
+                    version: m.version().map(|v| v.into_owned()),
+                    debug_file: m.debug_file().map(|v| v.into_owned()),
+                    debug_id: m.debug_identifier().map(|id| id.breakpad().to_string()),
                     code_id: m.code_identifier().map(|id| id.to_string()),
                 })
                 .collect()

@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct Options {
     /// Walk every thread, not only the crashing one.
     pub all_threads: bool,
+    /// Walk these threads (by id) as well as the crashing one.
+    pub thread_ids: Vec<u32>,
     /// Symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`.
     pub symbol_paths: Vec<PathBuf>,
     /// Frames kept per thread.
@@ -24,6 +26,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             all_threads: false,
+            thread_ids: Vec::new(),
             symbol_paths: Vec::new(),
             max_frames: DEFAULT_MAX_FRAMES,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,

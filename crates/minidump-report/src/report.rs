@@ -116,6 +116,10 @@ pub struct UnloadedModule {
     pub code_file: String,
     pub base_address: String,
     pub size: u64,
+    /// The unloaded-module record has no room for these; they are `null` unless a future format adds them.
+    pub version: Option<String>,
+    pub debug_file: Option<String>,
+    pub debug_id: Option<String>,
     pub code_id: Option<String>,
 }
 

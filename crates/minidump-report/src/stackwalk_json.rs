@@ -4,7 +4,6 @@
 //! names and meanings cannot drift; we add one top-level `crashpad` object with our annotation reader's view.
 
 use crate::{guarded, open, with_mapped, CancelToken, Options, ReportError};
-use breakpad_symbols::{SimpleSymbolSupplier, Symbolizer};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump_processor::ProcessorOptions;
 use std::path::Path;
@@ -27,7 +26,7 @@ pub fn from_bytes(
     guarded(|| {
         cancel.check()?;
         let dump = open(bytes)?;
-        let symbolizer = Symbolizer::new(SimpleSymbolSupplier::new(options.symbol_paths.clone()));
+        let (symbolizer, _) = crate::symbols::symbolizer(options);
         let state = futures_executor::block_on(minidump_processor::process_minidump_with_options(
             &dump,
             &symbolizer,

@@ -1,0 +1,192 @@
+/**
+ * Differential test against rust-minidump's own `minidump-stackwalk --json` (0.27.0, the version of the
+ * minidump-processor we build on), over every valid corpus dump with the corpus symbols:
+ *
+ * - our CLI `stackwalk --json` must print the same facts (it promises that schema, plus a `crashpad` object);
+ * - our `parseMinidump` report must hold the same crash, system, threads, frames and modules.
+ *
+ * Skips with a message when the corpus, the built CLI or minidump-stackwalk 0.27.0 is missing.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseMinidump } from '@acme/sentry-electron-native';
+import { CORPUS, dump, HAS_CORPUS, SKIP_REASON, SYMBOLS } from './helpers/corpus';
+import {
+  compareReportToStackwalk,
+  num,
+  type StackwalkFrame,
+  type StackwalkInline,
+  type StackwalkJson,
+  type StackwalkThread,
+} from './helpers/stackwalk-json';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', 'build', 'cli', 'main.js');
+const REQUIRED_VERSION = '0.27.0';
+/** Per process; the whole file runs in a few seconds. */
+const SPAWN_TIMEOUT_MS = 30_000;
+
+/** minidump-stackwalk on PATH, else in ~/.cargo/bin, at the version we build on. */
+function findStackwalk(): { bin: string | null; reason: string } {
+  const candidates = ['minidump-stackwalk', join(homedir(), '.cargo', 'bin', 'minidump-stackwalk')];
+  for (const bin of candidates) {
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    if (r.error || r.status !== 0) continue;
+    const version = r.stdout.trim();
+    if (version.split(/\s+/).includes(REQUIRED_VERSION)) return { bin, reason: '' };
+    return { bin: null, reason: `${bin} --version says "${version}"; the differential test needs ${REQUIRED_VERSION}` };
+  }
+  return {
+    bin: null,
+    reason: `minidump-stackwalk not found on PATH nor in ~/.cargo/bin (cargo install --locked minidump-stackwalk --version ${REQUIRED_VERSION})`,
+  };
+}
+
+const skipReason = ((): string | null => {
+  if (!HAS_CORPUS) return SKIP_REASON;
+  if (!existsSync(CLI)) return `${CLI} not built (npm run build)`;
+  const found = findStackwalk();
+  return found.bin ? null : found.reason;
+})();
+const STACKWALK = skipReason ? null : findStackwalk().bin!;
+
+if (skipReason) {
+  console.warn(`stackwalk-diff skipped: ${skipReason}`);
+  test.skip(`minidump-stackwalk differential tests: ${skipReason}`, () => {});
+}
+
+const INVALID = new Set(['rust-minidump/invalid-range.dmp', 'rust-minidump/invalid-record-count.dmp']);
+const DUMPS = skipReason
+  ? []
+  : readdirSync(join(CORPUS, 'dumps'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(CORPUS, 'dumps', d.name)).filter((f) => f.endsWith('.dmp')).map((f) => `${d.name}/${f}`))
+      .filter((rel) => !INVALID.has(rel))
+      .sort();
+
+async function jsonOf(file: string, args: string[]): Promise<StackwalkJson> {
+  const { stdout } = await run(file, args, { maxBuffer: 256 * 1024 * 1024, timeout: SPAWN_TIMEOUT_MS, encoding: 'utf8' });
+  return JSON.parse(stdout) as StackwalkJson;
+}
+
+/** One run of each tool per dump, shared by that dump's tests. */
+const refs = new Map<string, Promise<StackwalkJson>>();
+const reference = (rel: string): Promise<StackwalkJson> => {
+  let p = refs.get(rel);
+  if (!p) refs.set(rel, (p = jsonOf(STACKWALK!, ['--json', '--symbols-path', SYMBOLS, dump(rel)])));
+  return p;
+};
+const ourCli = (rel: string): Promise<StackwalkJson> =>
+  jsonOf(process.execPath, [CLI, 'stackwalk', '--json', '--symbols', SYMBOLS, dump(rel)]);
+
+// ---------------------------------------------------------------------------------------------------------
+
+const inlines = (list: StackwalkInline[] | null | undefined) =>
+  (list ?? []).map((i) => ({ function: i.function, file: i.file ?? null, line: i.line ?? null }));
+
+function compareJsonFrame(t: ExecutionContext, where: string, ours: StackwalkFrame, ref: StackwalkFrame): void {
+  t.is(ours.frame, ref.frame, `${where}: frame`);
+  t.is(ours.module, ref.module, `${where}: module`);
+  t.is(num(ours.module_offset), num(ref.module_offset), `${where}: module_offset`);
+  t.is(num(ours.offset), num(ref.offset), `${where}: offset`);
+  t.is(ours.function, ref.function, `${where}: function`);
+  t.is(num(ours.function_offset), num(ref.function_offset), `${where}: function_offset`);
+  t.is(ours.file, ref.file, `${where}: file`);
+  t.is(ours.line, ref.line, `${where}: line`);
+  t.is(ours.trust, ref.trust, `${where}: trust`);
+  t.deepEqual(inlines(ours.inlines), inlines(ref.inlines), `${where}: inlines`);
+  t.is(ours.missing_symbols, ref.missing_symbols, `${where}: missing_symbols`);
+}
+
+function compareJsonThread(t: ExecutionContext, where: string, ours: StackwalkThread, ref: StackwalkThread): void {
+  t.is(ours.thread_id, ref.thread_id, `${where}: thread_id`);
+  t.is(ours.thread_name ?? null, ref.thread_name ?? null, `${where}: thread_name`);
+  t.is(ours.frame_count, ref.frame_count, `${where}: frame_count`);
+  t.is(ours.frames.length, ref.frames.length, `${where}: frames.length`);
+  ours.frames.forEach((f, i) => {
+    const r = ref.frames[i];
+    if (r) compareJsonFrame(t, `${where}.frames[${i}]`, f, r);
+  });
+}
+
+function compareStackwalkJson(t: ExecutionContext, ours: StackwalkJson, ref: StackwalkJson): void {
+  t.deepEqual(
+    Object.keys(ref).filter((k) => !(k in ours)),
+    [],
+    'every top-level key of the reference is in ours',
+  );
+  t.true('crashpad' in ours, 'ours adds a "crashpad" key');
+  t.is(ours.status, ref.status, 'status');
+
+  t.is(ours.crash_info.type, ref.crash_info.type, 'crash_info.type');
+  t.is(num(ours.crash_info.address), num(ref.crash_info.address), 'crash_info.address');
+  t.is(ours.crash_info.crashing_thread, ref.crash_info.crashing_thread, 'crash_info.crashing_thread');
+  t.is(ours.crash_info.assertion, ref.crash_info.assertion, 'crash_info.assertion');
+
+  t.deepEqual(ours.system_info, ref.system_info, 'system_info');
+
+  t.is(ours.thread_count, ref.thread_count, 'thread_count');
+  t.is(ours.threads.length, ref.threads.length, 'threads.length');
+  ours.threads.forEach((th, i) => {
+    const r = ref.threads[i];
+    if (r) compareJsonThread(t, `threads[${i}]`, th, r);
+  });
+
+  t.is(Boolean(ours.crashing_thread), Boolean(ref.crashing_thread), 'crashing_thread present');
+  if (ours.crashing_thread && ref.crashing_thread) {
+    compareJsonThread(t, 'crashing_thread', ours.crashing_thread, ref.crashing_thread);
+    const regs = (f: StackwalkFrame | undefined) =>
+      Object.fromEntries(Object.entries(f?.registers ?? {}).map(([k, v]) => [k, num(v)]));
+    t.deepEqual(regs(ours.crashing_thread.frames[0]), regs(ref.crashing_thread.frames[0]), 'crashing_thread.frames[0].registers');
+  }
+
+  t.is(ours.main_module, ref.main_module, 'main_module');
+  t.is(ours.pid, ref.pid, 'pid');
+  t.is(ours.modules.length, ref.modules.length, 'modules.length');
+  ours.modules.forEach((m, i) => {
+    const r = ref.modules[i];
+    if (!r) return;
+    const M = `modules[${i}] (${r.filename})`;
+    t.is(m.filename, r.filename, `${M}: filename`);
+    t.is(m.debug_file, r.debug_file, `${M}: debug_file`);
+    t.is(m.debug_id, r.debug_id, `${M}: debug_id`);
+    t.is(m.code_id, r.code_id, `${M}: code_id`);
+    t.is(num(m.base_addr), num(r.base_addr), `${M}: base_addr`);
+    t.is(num(m.end_addr), num(r.end_addr), `${M}: end_addr`);
+    t.is(m.version, r.version, `${M}: version`);
+    t.is(m.loaded_symbols, r.loaded_symbols, `${M}: loaded_symbols`);
+    t.is(m.missing_symbols, r.missing_symbols, `${M}: missing_symbols`);
+    t.is(m.corrupt_symbols, r.corrupt_symbols, `${M}: corrupt_symbols`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+if (!skipReason) {
+  test('minidump-stackwalk is 0.27.0 and the corpus has dumps to compare', (t) => {
+    const r = spawnSync(STACKWALK!, ['--version'], { encoding: 'utf8' });
+    t.regex(r.stdout, /\b0\.27\.0\b/, 'minidump-stackwalk --version');
+    t.true(DUMPS.length >= 14, `${DUMPS.length} valid corpus dumps`);
+  });
+}
+
+for (const rel of DUMPS) {
+  test(`${rel}: our CLI stackwalk --json matches minidump-stackwalk --json`, async (t) => {
+    const [ours, ref] = await Promise.all([ourCli(rel), reference(rel)]);
+    compareStackwalkJson(t, ours, ref);
+  });
+
+  test(`${rel}: parseMinidump matches minidump-stackwalk --json`, async (t) => {
+    const ref = await reference(rel);
+    const [report, all] = await Promise.all([
+      parseMinidump(dump(rel), { symbols: [SYMBOLS] }),
+      parseMinidump(dump(rel), { symbols: [SYMBOLS], allThreads: true }),
+    ]);
+    compareReportToStackwalk(t, report, ref, { allThreads: false, label: 'report' });
+    compareReportToStackwalk(t, all, ref, { allThreads: true, label: 'report (allThreads)' });
+  });
+}
