@@ -38,10 +38,11 @@ impl CancelHandle {
     }
 }
 
-/// What a task reads: a path (memory-mapped natively) or the caller's bytes.
+/// What a task reads: a path (memory-mapped natively) or a copy of the caller's bytes.
 pub enum Input {
     Path(PathBuf),
-    Bytes(Buffer),
+    /// Copied, because JavaScript may reuse, transfer or detach its buffer while the pool thread reads it.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Clone, Copy)]
@@ -83,10 +84,18 @@ fn options(js: Option<NativeOptions>) -> Result<Options> {
     Ok(o)
 }
 
-fn input(value: Either<String, Buffer>) -> Input {
-    match value {
-        Either::A(path) => Input::Path(PathBuf::from(path)),
-        Either::B(bytes) => Input::Bytes(bytes),
+/// What one run reads, borrowed: the sync twin reads the caller's buffer in place.
+enum Source<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+impl Input {
+    fn source(&self) -> Source<'_> {
+        match self {
+            Input::Path(p) => Source::Path(p),
+            Input::Bytes(b) => Source::Bytes(b),
+        }
     }
 }
 
@@ -96,7 +105,7 @@ fn to_js(e: ReportError) -> Error {
 }
 
 fn run(
-    input: &Input,
+    source: Source<'_>,
     options: &Options,
     cancel: &CancelToken,
     output: Output,
@@ -105,16 +114,27 @@ fn run(
     let to_json = |r: minidump_report::Report| {
         serde_json::to_string(&r).map_err(|e| ReportError::Internal(e.to_string()))
     };
-    match (input, output) {
-        (Input::Path(p), Output::Report) => {
-            parse_path(Path::new(p), options, cancel).and_then(to_json)
-        }
-        (Input::Bytes(b), Output::Report) => parse_bytes(b, options, cancel).and_then(to_json),
-        (Input::Path(p), Output::StackwalkJson) => {
-            stackwalk_json::from_path(Path::new(p), options, cancel)
-        }
-        (Input::Bytes(b), Output::StackwalkJson) => stackwalk_json::from_bytes(b, options, cancel),
+    match (source, output) {
+        (Source::Path(p), Output::Report) => parse_path(p, options, cancel).and_then(to_json),
+        (Source::Bytes(b), Output::Report) => parse_bytes(b, options, cancel).and_then(to_json),
+        (Source::Path(p), Output::StackwalkJson) => stackwalk_json::from_path(p, options, cancel),
+        (Source::Bytes(b), Output::StackwalkJson) => stackwalk_json::from_bytes(b, options, cancel),
     }
+}
+
+/// Runs on the calling thread, reading a JavaScript buffer in place.
+fn run_sync(
+    value: Either<String, Buffer>,
+    opts: Option<NativeOptions>,
+    output: Output,
+) -> Result<String> {
+    let options = options(opts)?;
+    let cancel = CancelToken::default();
+    match &value {
+        Either::A(path) => run(Source::Path(Path::new(path)), &options, &cancel, output),
+        Either::B(bytes) => run(Source::Bytes(bytes), &options, &cancel, output),
+    }
+    .map_err(to_js)
 }
 
 impl Task for ParseTask {
@@ -122,7 +142,13 @@ impl Task for ParseTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<String> {
-        run(&self.input, &self.options, &self.cancel, self.output).map_err(to_js)
+        run(
+            self.input.source(),
+            &self.options,
+            &self.cancel,
+            self.output,
+        )
+        .map_err(to_js)
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
@@ -136,9 +162,24 @@ fn task(
     cancel: Option<&CancelHandle>,
     output: Output,
 ) -> Result<AsyncTask<ParseTask>> {
+    let options = options(opts)?;
+    let input = match value {
+        Either::A(path) => Input::Path(PathBuf::from(path)),
+        Either::B(bytes) => {
+            // Refuse before copying: the limit exists so that a huge input costs nothing.
+            let size = bytes.len() as u64;
+            if size > options.max_input_bytes {
+                return Err(to_js(ReportError::TooLarge {
+                    size,
+                    limit: options.max_input_bytes,
+                }));
+            }
+            Input::Bytes(bytes.to_vec())
+        }
+    };
     Ok(AsyncTask::new(ParseTask {
-        input: input(value),
-        options: options(opts)?,
+        input,
+        options,
         cancel: cancel.map(|c| c.token.clone()).unwrap_or_default(),
         output,
     }))
@@ -160,13 +201,7 @@ pub fn parse_report_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
 ) -> Result<String> {
-    run(
-        &self::input(input),
-        &self::options(options)?,
-        &CancelToken::default(),
-        Output::Report,
-    )
-    .map_err(to_js)
+    run_sync(input, options, Output::Report)
 }
 
 /// `minidump-stackwalk --json` output, every thread walked, on the libuv thread pool.
@@ -185,11 +220,5 @@ pub fn stackwalk_json_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
 ) -> Result<String> {
-    run(
-        &self::input(input),
-        &self::options(options)?,
-        &CancelToken::default(),
-        Output::StackwalkJson,
-    )
-    .map_err(to_js)
+    run_sync(input, options, Output::StackwalkJson)
 }

@@ -4,9 +4,9 @@ use crate::options::{CancelToken, Options};
 use crate::report::{
     Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
 };
-use crate::symbols::symbolizer;
+use crate::symbols::{symbolizer, NoSymbols};
 use crate::walk::{leaf_name, walk, WalkInputs};
-use crate::{crashpad, hex, process_type, ReportError};
+use crate::{crashpad, hex, ids, process_type, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
 use minidump::{
@@ -14,6 +14,7 @@ use minidump::{
     MinidumpMiscInfo, MinidumpModuleList, MinidumpSystemInfo, MinidumpThread, MinidumpThreadList,
     MinidumpThreadNames, MinidumpUnloadedModuleList, Module, UnifiedMemory, UnifiedMemoryList,
 };
+use minidump_unwind::SymbolProvider;
 use minidump_unwind::SystemInfo as UnwindSystemInfo;
 use std::time::{Duration, SystemTime};
 
@@ -95,10 +96,15 @@ pub fn report(
     let names = dump.get_stream::<MinidumpThreadNames>().unwrap_or_default();
     let memory = dump.get_memory().unwrap_or_default();
     let (symbolizer, local_symbols) = symbolizer(options);
+    let provider: &(dyn SymbolProvider + Sync) = if options.symbol_paths.is_empty() {
+        &NoSymbols
+    } else {
+        &symbolizer
+    };
     let inputs = WalkInputs {
         modules: &modules,
         system_info: &unwind_system,
-        symbols: &symbolizer,
+        symbols: &provider,
         max_frames: options.max_frames,
     };
 
@@ -185,10 +191,10 @@ pub fn report(
             ModuleReport {
                 base_address: hex::addr(m.base_address()),
                 size: m.size(),
-                version: m.version().map(|v| v.into_owned()),
+                version: ids::version(m, os),
                 debug_file: m.debug_file().map(|v| v.into_owned()),
-                debug_id: m.debug_identifier().map(|id| id.breakpad().to_string()),
-                code_id: m.code_identifier().map(|id| id.to_string()),
+                debug_id: ids::debug_id(m),
+                code_id: ids::code_id(m, os),
                 symbols_loaded: loaded,
                 code_file,
             }

@@ -9,6 +9,7 @@ mod build;
 mod crashpad;
 mod error;
 pub mod hex;
+mod ids;
 mod options;
 mod process_type;
 pub mod report;

@@ -135,6 +135,38 @@ impl SymbolSupplier for SharedSupplier {
     }
 }
 
+/// The provider when no symbol roots are given: every lookup answers "no symbols" at once. Walking gives
+/// the same frames as a symbolizer over empty roots, without its per-lookup cost (a cache key with the
+/// module's identifiers formatted as strings, for every candidate address a stack scan tries).
+pub struct NoSymbols;
+
+#[async_trait]
+impl minidump_unwind::SymbolProvider for NoSymbols {
+    async fn fill_symbol(
+        &self,
+        _module: &(dyn Module + Sync),
+        _frame: &mut (dyn minidump_unwind::FrameSymbolizer + Send),
+    ) -> Result<(), minidump_unwind::FillSymbolError> {
+        Err(minidump_unwind::FillSymbolError {})
+    }
+
+    async fn walk_frame(
+        &self,
+        _module: &(dyn Module + Sync),
+        _walker: &mut (dyn minidump_unwind::FrameWalker + Send),
+    ) -> Option<()> {
+        None
+    }
+
+    async fn get_file_path(
+        &self,
+        _module: &(dyn Module + Sync),
+        _kind: FileKind,
+    ) -> Result<PathBuf, FileError> {
+        Err(FileError::NotFound)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
