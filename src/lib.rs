@@ -45,6 +45,46 @@ pub enum Input {
     Bytes(Vec<u8>),
 }
 
+/// JSON text on its way to JavaScript. All-ASCII text (the usual case: serde escapes control characters,
+/// and module names are mostly ASCII) becomes a one-byte V8 string by a plain copy; only text with other
+/// characters pays for UTF-8 transcoding. For a dump with hundreds of modules that copy is on the JS thread.
+pub struct JsonText(String);
+
+impl TypeName for JsonText {
+    fn type_name() -> &'static str {
+        "string"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for JsonText {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
+        if !val.0.is_ascii() {
+            return unsafe { String::to_napi_value(env, val.0) };
+        }
+        let mut out = std::ptr::null_mut();
+        // SAFETY: the pointer and length describe `val.0`, which outlives the call; V8 copies the bytes.
+        let status = unsafe {
+            napi::sys::napi_create_string_latin1(
+                env,
+                val.0.as_ptr().cast(),
+                val.0.len() as isize,
+                &mut out,
+            )
+        };
+        if status != napi::sys::Status::napi_ok {
+            return Err(Error::new(
+                Status::GenericFailure,
+                "ERR_INTERNAL: cannot create the result string",
+            ));
+        }
+        Ok(out)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub enum Output {
     Report,
@@ -112,7 +152,10 @@ fn run(
 ) -> std::result::Result<String, ReportError> {
     use minidump_report::{parse_bytes, parse_path, stackwalk_json};
     let to_json = |r: minidump_report::Report| {
-        serde_json::to_string(&r).map_err(|e| ReportError::Internal(e.to_string()))
+        // Roughly 450 bytes a module: reserving up front saves the repeated growth of a large buffer.
+        let mut out = Vec::with_capacity(8 * 1024 + 512 * r.modules.len());
+        serde_json::to_writer(&mut out, &r).map_err(|e| ReportError::Internal(e.to_string()))?;
+        String::from_utf8(out).map_err(|e| ReportError::Internal(e.to_string()))
     };
     match (source, output) {
         (Source::Path(p), Output::Report) => parse_path(p, options, cancel).and_then(to_json),
@@ -127,19 +170,20 @@ fn run_sync(
     value: Either<String, Buffer>,
     opts: Option<NativeOptions>,
     output: Output,
-) -> Result<String> {
+) -> Result<JsonText> {
     let options = options(opts)?;
     let cancel = CancelToken::default();
     match &value {
         Either::A(path) => run(Source::Path(Path::new(path)), &options, &cancel, output),
         Either::B(bytes) => run(Source::Bytes(bytes), &options, &cancel, output),
     }
+    .map(JsonText)
     .map_err(to_js)
 }
 
 impl Task for ParseTask {
     type Output = String;
-    type JsValue = String;
+    type JsValue = JsonText;
 
     fn compute(&mut self) -> Result<String> {
         run(
@@ -151,8 +195,8 @@ impl Task for ParseTask {
         .map_err(to_js)
     }
 
-    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
-        Ok(output)
+    fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
+        Ok(JsonText(output))
     }
 }
 
@@ -196,11 +240,11 @@ pub fn parse_report_async(
 }
 
 /// Parses a minidump on the calling thread; returns the report as JSON text.
-#[napi]
+#[napi(ts_return_type = "string")]
 pub fn parse_report_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
-) -> Result<String> {
+) -> Result<JsonText> {
     run_sync(input, options, Output::Report)
 }
 
@@ -215,10 +259,10 @@ pub fn stackwalk_json_async(
 }
 
 /// `minidump-stackwalk --json` output, on the calling thread.
-#[napi]
+#[napi(ts_return_type = "string")]
 pub fn stackwalk_json_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
-) -> Result<String> {
+) -> Result<JsonText> {
     run_sync(input, options, Output::StackwalkJson)
 }
