@@ -32,6 +32,21 @@ corpusTest('addresses are 0x-prefixed lowercase hex strings', async (t) => {
   for (const v of Object.values(r.crashingThread!.registers)) t.regex(v, hex);
 });
 
+corpusTest('the report is plain JSON data: no buffers, so it lives inside Electronʼs V8 memory cage', async (t) => {
+  const r = await parseMinidump(dump('breakpad/minidump_crashpad_annotation.dmp'));
+  const kinds = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (v === null) return void kinds.add('null');
+    if (typeof v !== 'object') return void kinds.add(typeof v);
+    t.false(ArrayBuffer.isView(v) || v instanceof ArrayBuffer, 'no binary values');
+    t.true(Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype, 'only plain objects and arrays');
+    Object.values(v).forEach(visit);
+  };
+  visit(r);
+  t.deepEqual([...kinds].sort(), ['boolean', 'null', 'number', 'string']);
+  t.deepEqual(JSON.parse(JSON.stringify(r)), r);
+});
+
 corpusTest('symbols give function, file and line; without them the frame still has module and offset', async (t) => {
   const path = dump('symbolicator/windows.dmp');
   const bare = await parseMinidump(path);
