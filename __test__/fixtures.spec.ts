@@ -1,6 +1,7 @@
 import test from 'ava';
 import { parseMinidump } from '@acme/sentry-electron-native';
-import { fixtureDump, fixtureManifest, FIXTURE_SYMBOLS } from './helpers/fixtures';
+import { join } from 'node:path';
+import { fixtureDump, fixtureManifest, FIXTURES, FIXTURE_SYMBOLS, liveNodeFixture } from './helpers/fixtures';
 
 // Each dump is a real crash of crates/crash-fixture, written by an out-of-process monitor (minidump-writer).
 const manifest = fixtureManifest();
@@ -51,4 +52,22 @@ test('without symbols the frames still carry module and offset', async (t) => {
   t.is(f0.module, 'crash-fixture');
   t.regex(f0.moduleOffset!, /^0x[0-9a-f]+$/);
   t.false(r.modules.some((m) => m.symbolsLoaded));
+});
+
+test('a running Node.js process: no crash, every thread walked, modules and pid as the OS saw them', async (t) => {
+  const live = liveNodeFixture();
+  const r = await parseMinidump(join(FIXTURES, live.dump), { allThreads: true });
+  t.is(r.crash, null);
+  t.is(r.crashingThread, null);
+  t.is(r.processId, live.pid);
+  t.deepEqual(r.threads.map((th) => th.id).sort((a, b) => a - b), live.threadIds);
+  t.true(live.threadIds.length >= 5, 'main, worker, V8 platform and libuv threads');
+  for (const th of r.threads) {
+    t.true(th.frames !== null && th.frames.length >= 1, `thread ${th.id} walked`);
+    t.is(th.frames![0]!.trust, 'context');
+    t.true(th.frames!.length <= 256, 'maxFrames bounds the walk');
+  }
+  t.is(r.modules[0]?.codeFile, live.executable, 'the main module is the executable');
+  t.true(r.modules.some((m) => /\/libc\.so\.6$/.test(m.codeFile)));
+  t.deepEqual(r.warnings, []);
 });

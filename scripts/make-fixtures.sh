@@ -80,6 +80,27 @@ for fixture in "${fixtures[@]}"; do
   "$exe" crash "$kind" --out "$out/$kind.dmp" >/dev/null
 done
 
+# --- a live Node.js process --------------------------------------------------
+# A real multi-threaded program we did not write (main thread, a worker, V8's
+# and libuv's threads), dumped while it runs: what it looked like goes beside
+# the dump, for tests that walk every thread of an unfamiliar process.
+node -e 'const { Worker } = require("node:worker_threads");
+  new Worker("setInterval(() => {}, 1000)", { eval: true });
+  setInterval(() => {}, 1000); console.log("ready")' >"$out/.node-ready" &
+node_pid=$!
+for _ in $(seq 100); do [[ -s "$out/.node-ready" ]] && break; sleep 0.1; done
+[[ -s "$out/.node-ready" ]] || die "the Node.js process did not start"
+sleep 0.5 # let the worker's threads come up
+"$exe" snapshot "$node_pid" --out "$out/live_node.dmp"
+{
+  printf '{ "dump": "live_node.dmp", "pid": %s, "executable": "%s", "threadIds": [' \
+    "$node_pid" "$(readlink "/proc/$node_pid/exe")"
+  ls "/proc/$node_pid/task" | sort -n | paste -sd, -
+  printf '] }\n'
+} >"$out/live_node.json"
+kill "$node_pid"
+rm -f "$out/.node-ready"
+
 # --- symbols ----------------------------------------------------------------
 sym_rel="$(store_symbols "$exe")"
 sym="$out/$sym_rel"
@@ -164,6 +185,6 @@ json() { [[ "$1" == - ]] && printf null || printf '"%s"' "$1"; }
   printf '  }\n}\n'
 } >"$out/manifest.json"
 
-echo "make-fixtures: wrote ${#fixtures[@]} dumps, symbols and manifest.json to ${out#"$root"/}"
+echo "make-fixtures: wrote ${#fixtures[@]} crash dumps, a live Node.js dump, symbols and manifest.json to ${out#"$root"/}"
 echo "  module $debug_file $debug_id"
 printf '  %s\n' "${summary[@]}"

@@ -28,3 +28,17 @@ export function fixtureManifest(): FixtureManifest {
 }
 
 export const fixtureDump = (kind: FixtureKind): string => join(FIXTURES, kind.dump);
+
+/** A dump of a running Node.js process (main thread, a worker, V8's and libuv's threads), as it was seen. */
+export interface LiveNodeFixture {
+  dump: string;
+  pid: number;
+  executable: string;
+  threadIds: number[];
+}
+
+export function liveNodeFixture(): LiveNodeFixture {
+  const path = join(FIXTURES, 'live_node.json');
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run fixtures\` first`);
+  return JSON.parse(readFileSync(path, 'utf8')) as LiveNodeFixture;
+}

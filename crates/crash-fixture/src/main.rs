@@ -69,12 +69,16 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["crash", kind, "--out", out] => run_kind(kind, Path::new(out)),
         ["monitor", socket, out] => monitor(socket, Path::new(out)),
+        ["snapshot", pid, "--out", out] => pid
+            .parse()
+            .map_err(Into::into)
+            .and_then(|pid| snapshot(pid, Path::new(out))),
         ["client", kind, socket, monitor_pid] => monitor_pid
             .parse()
             .map_err(Into::into)
             .and_then(|pid| client(kind, socket, pid)),
         _ => Err(format!(
-            "usage: crash-fixture crash <kind> --out <file.dmp>\nkinds: {}",
+            "usage: crash-fixture crash <kind> --out <file.dmp>\n       crash-fixture snapshot <pid> --out <file.dmp>\nkinds: {}",
             KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
         )
         .into()),
@@ -261,6 +265,20 @@ impl ServerHandler for Monitor {
             LoopAction::Continue
         }
     }
+}
+
+/// Dumps another running process (any program, e.g. Node.js) without
+/// stopping it for good: a real dump of a real multi-threaded process that
+/// we did not write, for tests that walk every thread of it.
+fn snapshot(pid: i32, out: &Path) -> Result<()> {
+    let mut file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(out)?;
+    minidump_writer::minidump_writer::MinidumpWriterConfig::new(pid, pid).write(&mut file)?;
+    drop_exception_stream(&file)
 }
 
 /// Dumps a client that is alive and has not crashed. minidumper has no
