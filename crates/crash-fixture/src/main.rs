@@ -271,14 +271,7 @@ impl ServerHandler for Monitor {
 /// stopping it for good: a real dump of a real multi-threaded process that
 /// we did not write, for tests that walk every thread of it.
 fn snapshot(pid: i32, out: &Path) -> Result<()> {
-    let mut file = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(out)?;
-    minidump_writer::minidump_writer::MinidumpWriterConfig::new(pid, pid).write(&mut file)?;
-    drop_exception_stream(&file)
+    dump_running(pid, pid, out)
 }
 
 /// Dumps a client that is alive and has not crashed. minidumper has no
@@ -291,7 +284,11 @@ fn write_live_dump(out: &Path, request: &[u8]) -> Result<()> {
             .ok_or("short live-dump request")?;
         Ok(i32::from_ne_bytes(bytes.try_into()?))
     };
-    let (pid, tid) = (field(0)?, field(1)?);
+    dump_running(field(0)?, field(1)?, out)
+}
+
+/// A dump of process `pid`, blaming thread `tid`, with no exception stream.
+fn dump_running(pid: i32, tid: i32, out: &Path) -> Result<()> {
     // Read access too: drop_exception_stream reads the directory back.
     let mut file = File::options()
         .read(true)
