@@ -13,6 +13,8 @@ pub struct NativeOptions {
     pub all_threads: Option<bool>,
     pub thread_ids: Option<Vec<u32>>,
     pub symbols: Option<Vec<String>>,
+    pub symbol_servers: Option<Vec<String>>,
+    pub cache_dir: Option<String>,
     pub max_frames: Option<u32>,
     /// A double, because sizes above 4 GiB must fit.
     pub max_input_bytes: Option<f64>,
@@ -103,6 +105,8 @@ fn options(js: Option<NativeOptions>) -> Result<Options> {
     if let Some(js) = js {
         o.all_threads = js.all_threads.unwrap_or(false);
         o.thread_ids = js.thread_ids.unwrap_or_default();
+        o.symbol_servers = js.symbol_servers.unwrap_or_default();
+        o.cache_dir = js.cache_dir.map(PathBuf::from);
         o.symbol_paths = js
             .symbols
             .unwrap_or_default()

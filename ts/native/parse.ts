@@ -38,9 +38,15 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
     throw bad('input must be a path, a Buffer or a Uint8Array');
   }
   if (options === null || typeof options !== 'object') throw bad('options must be an object');
-  const { allThreads, threadIds, symbols, maxFrames, maxInputBytes } = options;
+  const { allThreads, threadIds, symbols, symbolServers, cacheDir, maxFrames, maxInputBytes } = options;
   if (symbols !== undefined && !(Array.isArray(symbols) && symbols.every((s) => typeof s === 'string'))) {
     throw bad('symbols must be an array of directory paths');
+  }
+  if (symbolServers !== undefined && !(Array.isArray(symbolServers) && symbolServers.every((u) => /^https?:\/\/[^\s]+$/i.test(u)))) {
+    throw bad('symbolServers must be an array of http(s) URLs');
+  }
+  if (cacheDir !== undefined && !(typeof cacheDir === 'string' && cacheDir.length > 0 && !cacheDir.includes('\0'))) {
+    throw bad('cacheDir must be a directory path');
   }
   if (threadIds !== undefined && !(Array.isArray(threadIds) && threadIds.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff))) {
     throw bad('threadIds must be an array of thread ids');
@@ -51,7 +57,7 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  return [native, { allThreads: allThreads === true, threadIds, symbols, maxFrames, maxInputBytes }];
+  return [native, { allThreads: allThreads === true, threadIds, symbols, symbolServers, cacheDir, maxFrames, maxInputBytes }];
 }
 
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';

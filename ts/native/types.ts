@@ -168,6 +168,16 @@ export interface ParseOptions {
   threadIds?: number[];
   /** Local symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`. */
   symbols?: string[];
+  /**
+   * Symbol servers (HTTP or HTTPS base URLs) serving the same layout, e.g. Electron's
+   * `https://symbols.electronjs.org`. Tried in order after the local roots; needs `cacheDir`.
+   */
+  symbolServers?: string[];
+  /**
+   * Where fetched `.sym` files, their preprocessed lookup indexes and "not found" marks are kept, in the store
+   * layout. Safe to share between concurrent processes. Without it, nothing is written anywhere.
+   */
+  cacheDir?: string;
   /** At most this many frames per thread. Default 256. */
   maxFrames?: number;
   /** Refuse inputs larger than this many bytes (`ERR_TOO_LARGE`). Default 1 GiB. */

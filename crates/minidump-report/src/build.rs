@@ -4,8 +4,7 @@ use crate::options::{CancelToken, Options};
 use crate::report::{
     Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
 };
-use crate::symbols::{symbolizer, NoSymbols};
-use crate::walk::{leaf_name, walk, WalkInputs};
+use crate::walk::{walk, walk_raw, WalkInputs};
 use crate::{crashpad, hex, ids, process_type, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
@@ -17,6 +16,7 @@ use minidump::{
 use minidump_unwind::SymbolProvider;
 use minidump_unwind::SystemInfo as UnwindSystemInfo;
 use std::time::{Duration, SystemTime};
+use symbol_store::{NoSymbols, Status, SymbolStore};
 
 pub fn report(
     dump: &Minidump<'_, &[u8]>,
@@ -95,12 +95,8 @@ pub fn report(
 
     let names = dump.get_stream::<MinidumpThreadNames>().unwrap_or_default();
     let memory = dump.get_memory().unwrap_or_default();
-    let (symbolizer, local_symbols) = symbolizer(options);
-    let provider: &(dyn SymbolProvider + Sync) = if options.symbol_paths.is_empty() {
-        &NoSymbols
-    } else {
-        &symbolizer
-    };
+    let store = SymbolStore::new(symbol_config(options));
+    let provider: &(dyn SymbolProvider + Sync) = if store.is_empty() { &NoSymbols } else { &store };
     let inputs = WalkInputs {
         modules: &modules,
         system_info: &unwind_system,
@@ -108,9 +104,63 @@ pub fn report(
         max_frames: options.max_frames,
     };
 
+    // Which threads to walk, and from which CPU context.
+    let mut targets = Vec::new();
+    for thread in thread_list.as_ref().map_or(&[][..], |l| &l.threads[..]) {
+        let id = thread.raw.thread_id;
+        let is_crashing = crashing_id == Some(id);
+        let asked = options.all_threads || options.thread_ids.contains(&id);
+        // The thread that wrote the dump (Breakpad's in-process handler) has nothing to say about the crash.
+        let walkable = (is_crashing || asked) && dump_thread_id != Some(id);
+        let context = match (&sys_stream, walkable) {
+            (Some(sys), true) => {
+                // The crashing thread's own context is the signal handler's; the exception's is the fault's.
+                let from_exception = exception
+                    .as_ref()
+                    .filter(|_| is_crashing)
+                    .and_then(|e| e.context(sys, misc.as_ref()));
+                from_exception.or_else(|| thread.context(sys, misc.as_ref()))
+            }
+            _ => None,
+        };
+        targets.push((thread, is_crashing, asked, context));
+    }
+
+    if options.symbol_servers.is_empty() {
+        cancel.check()?;
+    } else {
+        // A quick walk without symbols names the modules on the stacks, whose symbols are then fetched in
+        // parallel; the real walk below finds them in the store (and fetches any module it discovers anew).
+        let bare = WalkInputs {
+            modules: &modules,
+            system_info: &unwind_system,
+            symbols: &NoSymbols,
+            max_frames: options.max_frames,
+        };
+        let mut wanted: Vec<&(dyn Module + Sync)> = Vec::new();
+        for (thread, _, _, context) in &targets {
+            cancel.check()?;
+            if let Some(ctx) = context.as_deref() {
+                let stack = stack_memory_for(thread, &memory, ctx);
+                for f in walk_raw(&bare, thread.raw.thread_id, ctx, stack)
+                    .frames
+                    .iter()
+                    .take(options.max_frames)
+                {
+                    if let Some(m) = modules.module_at_address(f.instruction) {
+                        if !wanted.iter().any(|w| w.base_address() == m.base_address()) {
+                            wanted.push(m);
+                        }
+                    }
+                }
+            }
+        }
+        store.prefetch(&wanted);
+    }
+
     let mut crashing_thread = None;
     let mut threads = Vec::new();
-    for thread in thread_list.as_ref().map_or(&[][..], |l| &l.threads[..]) {
+    for (thread, is_crashing, asked, context) in &targets {
         cancel.check()?;
         let id = thread.raw.thread_id;
         // An empty name is no name: report `null` rather than a blank the UI would have to special-case.
@@ -118,31 +168,12 @@ pub fn report(
             .get_name(id)
             .filter(|n| !n.is_empty())
             .map(|n| n.into_owned());
-        let is_crashing = crashing_id == Some(id);
-        // The thread that wrote the dump (Breakpad's in-process handler) has nothing to say about the crash.
-        let asked = options.all_threads || options.thread_ids.contains(&id);
-        let walkable = (is_crashing || asked) && dump_thread_id != Some(id);
-        let context = match (&sys_stream, walkable) {
-            (Some(sys), true) => {
-                let own = thread.context(sys, misc.as_ref());
-                // The crashing thread's own context is the signal handler's; the exception's is the fault's.
-                let from_exception = if is_crashing {
-                    exception
-                        .as_ref()
-                        .and_then(|e| e.context(sys, misc.as_ref()))
-                } else {
-                    None
-                };
-                from_exception.or(own)
-            }
-            _ => None,
-        };
         let walked = context.as_deref().map(|ctx| {
             let stack = stack_memory_for(thread, &memory, ctx);
             let (frames, truncated) = walk(&inputs, id, ctx, stack);
             (frames, truncated, registers(ctx))
         });
-        if is_crashing {
+        if *is_crashing {
             let (frames, truncated, regs) = walked.clone().unwrap_or_else(|| {
                 warnings.push(Warning::new(
                     "crashing_thread_context_missing",
@@ -159,7 +190,7 @@ pub fn report(
             });
         }
         let (frames, truncated) = match walked {
-            Some((frames, truncated, _)) if asked => (Some(frames), truncated),
+            Some((frames, truncated, _)) if *asked => (Some(frames), truncated),
             _ => (None, false),
         };
         threads.push(Thread {
@@ -177,17 +208,17 @@ pub fn report(
     }
     cancel.check()?;
 
-    let stats = symbolizer.stats();
-    for problem in local_symbols.take_problems() {
-        warnings.push(Warning::new("symbols_unusable", problem));
-    }
     let module_reports: Vec<ModuleReport> = modules
         .iter()
         .map(|m| {
             let code_file = m.code_file().into_owned();
-            let loaded = stats
-                .get(leaf_name(&code_file))
-                .is_some_and(|s| s.loaded_symbols && !s.corrupt_symbols);
+            let status = store.status(m);
+            if let Some(Status::Unusable(reason)) = &status {
+                if !warnings.iter().any(|w| &w.message == reason) {
+                    warnings.push(Warning::new("symbols_unusable", reason.clone()));
+                }
+            }
+            let loaded = matches!(status, Some(Status::Loaded { .. }));
             ModuleReport {
                 base_address: hex::addr(m.base_address()),
                 size: m.size(),
@@ -251,6 +282,16 @@ pub fn report(
         ),
         warnings,
     })
+}
+
+/// Where symbols come from, as the options say.
+pub(crate) fn symbol_config(options: &Options) -> symbol_store::Config {
+    symbol_store::Config {
+        roots: options.symbol_paths.clone(),
+        servers: options.symbol_servers.clone(),
+        cache_dir: options.cache_dir.clone(),
+        ..symbol_store::Config::default()
+    }
 }
 
 /// The unwinder's view of the system, built the way minidump-processor builds it.

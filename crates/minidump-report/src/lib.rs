@@ -14,7 +14,6 @@ mod options;
 mod process_type;
 pub mod report;
 pub mod stackwalk_json;
-pub mod symbols;
 mod walk;
 
 pub use error::ReportError;

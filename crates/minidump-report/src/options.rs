@@ -13,6 +13,10 @@ pub struct Options {
     pub thread_ids: Vec<u32>,
     /// Symbol roots in the store layout `<debug_file>/<DEBUG_ID>/<name>.sym`.
     pub symbol_paths: Vec<PathBuf>,
+    /// Symbol servers (base URLs) with the same layout, asked after the roots.
+    pub symbol_servers: Vec<String>,
+    /// Keeps `.sym` files with their preprocessed indexes, and servers' "not found"; `None` writes nothing.
+    pub cache_dir: Option<PathBuf>,
     /// Frames kept per thread.
     pub max_frames: usize,
     /// Inputs above this size are refused before anything is read.
@@ -28,6 +32,8 @@ impl Default for Options {
             all_threads: false,
             thread_ids: Vec::new(),
             symbol_paths: Vec::new(),
+            symbol_servers: Vec::new(),
+            cache_dir: None,
             max_frames: DEFAULT_MAX_FRAMES,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }

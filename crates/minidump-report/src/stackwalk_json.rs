@@ -26,10 +26,10 @@ pub fn from_bytes(
     guarded(|| {
         cancel.check()?;
         let dump = open(bytes)?;
-        let (symbolizer, _) = crate::symbols::symbolizer(options);
+        let symbols = symbol_store::SymbolStore::new(crate::build::symbol_config(options));
         let state = futures_executor::block_on(minidump_processor::process_minidump_with_options(
             &dump,
-            &symbolizer,
+            &symbols,
             ProcessorOptions::default(),
         ))
         .map_err(|e| ReportError::Invalid(e.to_string()))?;

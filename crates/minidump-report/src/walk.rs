@@ -23,6 +23,25 @@ pub fn walk<P: SymbolProvider + Sync>(
     context: &MinidumpContext,
     stack_memory: Option<UnifiedMemory<'_, '_>>,
 ) -> (Vec<Frame>, bool) {
+    let stack = walk_raw(inputs, thread_id, context, stack_memory);
+    let truncated = stack.frames.len() > inputs.max_frames;
+    let frames = stack
+        .frames
+        .iter()
+        .take(inputs.max_frames)
+        .enumerate()
+        .map(|(i, f)| frame(i, f))
+        .collect();
+    (frames, truncated)
+}
+
+/// The unwinder's own call stack, for callers that need its modules rather than report frames.
+pub fn walk_raw<P: SymbolProvider + Sync>(
+    inputs: &WalkInputs<'_, P>,
+    thread_id: u32,
+    context: &MinidumpContext,
+    stack_memory: Option<UnifiedMemory<'_, '_>>,
+) -> CallStack {
     let mut stack = CallStack {
         frames: vec![StackFrame::from_context(
             context.clone(),
@@ -33,7 +52,7 @@ pub fn walk<P: SymbolProvider + Sync>(
         thread_name: None,
         last_error_value: None,
     };
-    // The symbol provider only does file I/O; nothing here awaits a reactor, so a local executor suffices.
+    // The symbol provider only does blocking I/O; nothing here awaits a reactor, so a local executor suffices.
     futures_executor::block_on(walk_stack(
         0,
         (),
@@ -43,15 +62,7 @@ pub fn walk<P: SymbolProvider + Sync>(
         inputs.system_info,
         inputs.symbols,
     ));
-    let truncated = stack.frames.len() > inputs.max_frames;
-    let frames = stack
-        .frames
-        .iter()
-        .take(inputs.max_frames)
-        .enumerate()
-        .map(|(i, f)| frame(i, f))
-        .collect();
-    (frames, truncated)
+    stack
 }
 
 /// The file name of a module path written by any OS (`/usr/lib/libc.so.6`, `C:\Windows\ntdll.dll`).
