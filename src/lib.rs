@@ -270,3 +270,42 @@ pub fn stackwalk_json_sync(
 ) -> Result<JsonText> {
     run_sync(input, options, Output::StackwalkJson)
 }
+
+/// Fills names into a report parsed earlier without symbols (no re-walk: the dump is not needed).
+pub struct SymbolicateTask {
+    report: String,
+    options: Options,
+}
+
+impl Task for SymbolicateTask {
+    type Output = String;
+    type JsValue = JsonText;
+
+    fn compute(&mut self) -> Result<String> {
+        minidump_report::symbolicate_report(&self.report, &self.options).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
+        Ok(JsonText(output))
+    }
+}
+
+/// Symbolicates a report (as JSON text) on the libuv thread pool; resolves to the report as JSON text.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn symbolicate_report_async(
+    report: String,
+    options: Option<NativeOptions>,
+) -> Result<AsyncTask<SymbolicateTask>> {
+    Ok(AsyncTask::new(SymbolicateTask {
+        report,
+        options: self::options(options)?,
+    }))
+}
+
+/// Symbolicates a report (as JSON text) on the calling thread.
+#[napi(ts_return_type = "string")]
+pub fn symbolicate_report_sync(report: String, options: Option<NativeOptions>) -> Result<JsonText> {
+    minidump_report::symbolicate_report(&report, &self::options(options)?)
+        .map(JsonText)
+        .map_err(to_js)
+}

@@ -14,11 +14,13 @@ mod options;
 mod process_type;
 pub mod report;
 pub mod stackwalk_json;
+mod symbolicate_report;
 mod walk;
 
 pub use error::ReportError;
 pub use options::{CancelToken, Options, DEFAULT_MAX_FRAMES, DEFAULT_MAX_INPUT_BYTES};
 pub use report::Report;
+pub use symbolicate_report::symbolicate_report;
 
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -130,3 +130,43 @@ fn a_cancelled_token_stops_the_parse() {
     );
     assert_eq!(result.unwrap_err(), ReportError::Aborted);
 }
+
+#[test]
+fn a_report_parsed_without_symbols_gains_names_later() {
+    let Some(corpus) = corpus() else { return };
+    let dump = corpus.join("dumps/symbolicator/windows.dmp");
+    let bare = parse_path(&dump, &Options::default(), &CancelToken::default()).unwrap();
+    assert_eq!(
+        bare.crashing_thread.as_ref().unwrap().frames[0].function,
+        None
+    );
+    let json = serde_json::to_string(&bare).unwrap();
+    let options = Options {
+        symbol_paths: vec![corpus.join("symbols")],
+        ..Options::default()
+    };
+    let named: serde_json::Value =
+        serde_json::from_str(&minidump_report::symbolicate_report(&json, &options).unwrap())
+            .unwrap();
+    let frame0 = &named["crashingThread"]["frames"][0];
+    assert_eq!(frame0["function"], "main");
+    assert_eq!(frame0["line"], 35);
+    assert!(frame0["file"].as_str().unwrap().ends_with("main.cpp"));
+    assert_eq!(
+        frame0["instruction"],
+        serde_json::json!(bare.crashing_thread.unwrap().frames[0].instruction)
+    );
+    let crash_exe = named["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["codeFile"].as_str().unwrap().ends_with("crash.exe"));
+    assert_eq!(crash_exe.unwrap()["symbolsLoaded"], true);
+    // Threads that were not walked stay `null`, not objects.
+    assert!(named["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["frames"].is_null()));
+    assert!(minidump_report::symbolicate_report("{not json", &options).is_err());
+}
