@@ -15,6 +15,7 @@ pub struct NativeOptions {
     pub symbols: Option<Vec<String>>,
     pub symbol_servers: Option<Vec<String>>,
     pub cache_dir: Option<String>,
+    pub symbol_server_timeout_ms: Option<u32>,
     pub max_frames: Option<u32>,
     /// A double, because sizes above 4 GiB must fit.
     pub max_input_bytes: Option<f64>,
@@ -107,6 +108,9 @@ fn options(js: Option<NativeOptions>) -> Result<Options> {
         o.thread_ids = js.thread_ids.unwrap_or_default();
         o.symbol_servers = js.symbol_servers.unwrap_or_default();
         o.cache_dir = js.cache_dir.map(PathBuf::from);
+        if let Some(ms) = js.symbol_server_timeout_ms {
+            o.symbol_timeout = std::time::Duration::from_millis(u64::from(ms.max(1)));
+        }
         o.symbol_paths = js
             .symbols
             .unwrap_or_default()

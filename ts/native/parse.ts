@@ -38,7 +38,8 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
     throw bad('input must be a path, a Buffer or a Uint8Array');
   }
   if (options === null || typeof options !== 'object') throw bad('options must be an object');
-  const { allThreads, threadIds, symbols, symbolServers, cacheDir, maxFrames, maxInputBytes } = options;
+  const { allThreads, threadIds, symbols, symbolServers, cacheDir, symbolServerTimeoutMs, maxFrames, maxInputBytes } =
+    options;
   if (symbols !== undefined && !(Array.isArray(symbols) && symbols.every((s) => typeof s === 'string'))) {
     throw bad('symbols must be an array of directory paths');
   }
@@ -47,6 +48,9 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   }
   if (cacheDir !== undefined && !(typeof cacheDir === 'string' && cacheDir.length > 0 && !cacheDir.includes('\0'))) {
     throw bad('cacheDir must be a directory path');
+  }
+  if (symbolServerTimeoutMs !== undefined && !(Number.isInteger(symbolServerTimeoutMs) && symbolServerTimeoutMs >= 1 && symbolServerTimeoutMs <= 3_600_000)) {
+    throw bad('symbolServerTimeoutMs must be a whole number of milliseconds, at most an hour');
   }
   if (threadIds !== undefined && !(Array.isArray(threadIds) && threadIds.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffff_ffff))) {
     throw bad('threadIds must be an array of thread ids');
@@ -57,7 +61,17 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  return [native, { allThreads: allThreads === true, threadIds, symbols, symbolServers, cacheDir, maxFrames, maxInputBytes }];
+  return [native, {
+      allThreads: allThreads === true,
+      threadIds,
+      symbols,
+      symbolServers,
+      cacheDir,
+      symbolServerTimeoutMs,
+      maxFrames,
+      maxInputBytes,
+    },
+  ];
 }
 
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';

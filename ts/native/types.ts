@@ -178,6 +178,8 @@ export interface ParseOptions {
    * layout. Safe to share between concurrent processes. Without it, nothing is written anywhere.
    */
   cacheDir?: string;
+  /** Time allowed for each request to a symbol server (transient failures are retried twice). Default 30 000. */
+  symbolServerTimeoutMs?: number;
   /** At most this many frames per thread. Default 256. */
   maxFrames?: number;
   /** Refuse inputs larger than this many bytes (`ERR_TOO_LARGE`). Default 1 GiB. */

@@ -290,6 +290,7 @@ pub(crate) fn symbol_config(options: &Options) -> symbol_store::Config {
         roots: options.symbol_paths.clone(),
         servers: options.symbol_servers.clone(),
         cache_dir: options.cache_dir.clone(),
+        timeout: options.symbol_timeout,
         ..symbol_store::Config::default()
     }
 }

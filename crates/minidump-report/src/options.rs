@@ -17,6 +17,8 @@ pub struct Options {
     pub symbol_servers: Vec<String>,
     /// Keeps `.sym` files with their preprocessed indexes, and servers' "not found"; `None` writes nothing.
     pub cache_dir: Option<PathBuf>,
+    /// Per request to a symbol server; transient failures are retried twice.
+    pub symbol_timeout: std::time::Duration,
     /// Frames kept per thread.
     pub max_frames: usize,
     /// Inputs above this size are refused before anything is read.
@@ -34,6 +36,7 @@ impl Default for Options {
             symbol_paths: Vec::new(),
             symbol_servers: Vec::new(),
             cache_dir: None,
+            symbol_timeout: std::time::Duration::from_secs(30),
             max_frames: DEFAULT_MAX_FRAMES,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
         }
