@@ -61,17 +61,17 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  return [native, {
-      allThreads: allThreads === true,
-      threadIds,
-      symbols,
-      symbolServers,
-      cacheDir,
-      symbolServerTimeoutMs,
-      maxFrames,
-      maxInputBytes,
-    },
-  ];
+  const nativeOptions = {
+    allThreads: allThreads === true,
+    threadIds,
+    symbols,
+    symbolServers,
+    cacheDir,
+    symbolServerTimeoutMs,
+    maxFrames,
+    maxInputBytes,
+  };
+  return [native, nativeOptions];
 }
 
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';
