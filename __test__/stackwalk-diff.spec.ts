@@ -8,43 +8,22 @@
  * Skips with a message when the corpus, the built CLI or minidump-stackwalk 0.27.0 is missing.
  */
 import test, { type ExecutionContext } from 'ava';
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseMinidump } from '@acme/sentry-electron-native';
-import { CORPUS, dump, HAS_CORPUS, SKIP_REASON, SYMBOLS } from './helpers/corpus';
+import { dump, HAS_CORPUS, SKIP_REASON, SYMBOLS, validCorpusDumps } from './helpers/corpus';
+import { corpusReference, findStackwalk, jsonOf } from './helpers/stackwalk-bin';
 import {
+  compareJsonFrame,
   compareReportToStackwalk,
   num,
   type StackwalkFrame,
-  type StackwalkInline,
   type StackwalkJson,
   type StackwalkThread,
 } from './helpers/stackwalk-json';
 
-const run = promisify(execFile);
 const CLI = join(__dirname, '..', 'build', 'cli', 'main.js');
-const REQUIRED_VERSION = '0.27.0';
-/** Per process; the whole file runs in a few seconds. */
-const SPAWN_TIMEOUT_MS = 30_000;
-
-/** minidump-stackwalk on PATH, else in ~/.cargo/bin, at the version we build on. */
-function findStackwalk(): { bin: string | null; reason: string } {
-  const candidates = ['minidump-stackwalk', join(homedir(), '.cargo', 'bin', 'minidump-stackwalk')];
-  for (const bin of candidates) {
-    const r = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-    if (r.error || r.status !== 0) continue;
-    const version = r.stdout.trim();
-    if (version.split(/\s+/).includes(REQUIRED_VERSION)) return { bin, reason: '' };
-    return { bin: null, reason: `${bin} --version says "${version}"; the differential test needs ${REQUIRED_VERSION}` };
-  }
-  return {
-    bin: null,
-    reason: `minidump-stackwalk not found on PATH nor in ~/.cargo/bin (cargo install --locked minidump-stackwalk --version ${REQUIRED_VERSION})`,
-  };
-}
 
 const skipReason = ((): string | null => {
   if (!HAS_CORPUS) return SKIP_REASON;
@@ -59,48 +38,15 @@ if (skipReason) {
   test.skip(`minidump-stackwalk differential tests: ${skipReason}`, () => {});
 }
 
-const INVALID = new Set(['rust-minidump/invalid-range.dmp', 'rust-minidump/invalid-record-count.dmp']);
-const DUMPS = skipReason
-  ? []
-  : readdirSync(join(CORPUS, 'dumps'), { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(CORPUS, 'dumps', d.name)).filter((f) => f.endsWith('.dmp')).map((f) => `${d.name}/${f}`))
-      .filter((rel) => !INVALID.has(rel))
-      .sort();
-
-async function jsonOf(file: string, args: string[]): Promise<StackwalkJson> {
-  const { stdout } = await run(file, args, { maxBuffer: 256 * 1024 * 1024, timeout: SPAWN_TIMEOUT_MS, encoding: 'utf8' });
-  return JSON.parse(stdout) as StackwalkJson;
-}
+const DUMPS = skipReason ? [] : validCorpusDumps();
 
 /** One run of each tool per dump, shared by that dump's tests. */
-const refs = new Map<string, Promise<StackwalkJson>>();
-const reference = (rel: string): Promise<StackwalkJson> => {
-  let p = refs.get(rel);
-  if (!p) refs.set(rel, (p = jsonOf(STACKWALK!, ['--json', '--symbols-path', SYMBOLS, dump(rel)])));
-  return p;
-};
+/** Called only by tests that exist when minidump-stackwalk was found. */
+const reference = corpusReference(STACKWALK ?? 'minidump-stackwalk');
 const ourCli = (rel: string): Promise<StackwalkJson> =>
   jsonOf(process.execPath, [CLI, 'stackwalk', '--json', '--symbols', SYMBOLS, dump(rel)]);
 
 // ---------------------------------------------------------------------------------------------------------
-
-const inlines = (list: StackwalkInline[] | null | undefined) =>
-  (list ?? []).map((i) => ({ function: i.function, file: i.file ?? null, line: i.line ?? null }));
-
-function compareJsonFrame(t: ExecutionContext, where: string, ours: StackwalkFrame, ref: StackwalkFrame): void {
-  t.is(ours.frame, ref.frame, `${where}: frame`);
-  t.is(ours.module, ref.module, `${where}: module`);
-  t.is(num(ours.module_offset), num(ref.module_offset), `${where}: module_offset`);
-  t.is(num(ours.offset), num(ref.offset), `${where}: offset`);
-  t.is(ours.function, ref.function, `${where}: function`);
-  t.is(num(ours.function_offset), num(ref.function_offset), `${where}: function_offset`);
-  t.is(ours.file, ref.file, `${where}: file`);
-  t.is(ours.line, ref.line, `${where}: line`);
-  t.is(ours.trust, ref.trust, `${where}: trust`);
-  t.deepEqual(inlines(ours.inlines), inlines(ref.inlines), `${where}: inlines`);
-  t.is(ours.missing_symbols, ref.missing_symbols, `${where}: missing_symbols`);
-}
 
 function compareJsonThread(t: ExecutionContext, where: string, ours: StackwalkThread, ref: StackwalkThread): void {
   t.is(ours.thread_id, ref.thread_id, `${where}: thread_id`);

@@ -1,19 +1,27 @@
 #!/usr/bin/env node
-// Builds the addon for this machine with napi-rs and puts it where the loader (ts/native/load.ts) looks:
-// the platform package folder npm/<target>/ (what gets published) and prebuilds/<platform>-<arch>/
+// Builds the addon with napi-rs and puts it where the loader (ts/native/load.ts) looks: the platform package
+// folder npm/<target>/ (what gets published) and, for this machine's own target, prebuilds/<platform>-<arch>/
 // (what node-gyp-build finds in a checkout or a vendored install).
-// `--debug` skips the optimised build for quicker iterations.
+//
+//   node scripts/build-native.mjs [--debug] [--target <rust triple>] [other `napi build` flags]
+//
+// `--debug` skips the optimised build for quicker iterations. `--target` cross-builds (release workflow);
+// flags such as `--use-napi-cross` or `-x` go through to `napi build`.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeTriple } from './platform-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { platform, arch } = process;
-const libc = platform === 'linux' ? (process.report.getReport().header.glibcVersionRuntime ? 'gnu' : 'musl') : '';
-const target = [platform, arch, libc].filter(Boolean).join('-');
-const outDir = join('npm', target);
-const release = !process.argv.includes('--debug');
+const args = process.argv.slice(2);
+const release = !args.includes('--debug');
+const passThrough = args.filter((a) => a !== '--debug');
+const hostTriple = /^host: (\S+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1];
+const targetAt = passThrough.indexOf('--target');
+const triple = targetAt >= 0 ? passThrough[targetAt + 1] : hostTriple;
+const target = describeTriple(triple);
+const outDir = join('npm', target.name);
 
 execFileSync(
   process.execPath,
@@ -26,13 +34,26 @@ execFileSync(
     // The generated declarations describe the raw binding; ts/native/ imports them as types only.
     '--dts', join('..', '..', 'ts', 'native', 'binding.generated.d.ts'),
     ...(release ? ['--release'] : []),
+    ...passThrough,
   ],
   { cwd: root, stdio: 'inherit' },
 );
 
-const built = join(root, outDir, `sentry-electron-native.${target}.node`);
-const prebuildDir = join(root, 'prebuilds', `${platform}-${arch}`);
-mkdirSync(prebuildDir, { recursive: true });
-const tag = libc === 'musl' ? 'musl' : libc === 'gnu' ? 'glibc' : '';
-copyFileSync(built, join(prebuildDir, ['node', 'napi', tag, 'node'].filter(Boolean).join('.')));
+const built = join(root, outDir, `sentry-electron-native.${target.name}.node`);
 console.log(`addon ready: ${built}`);
+if (triple !== hostTriple) process.exit(0);
+
+const prebuildDir = join(root, 'prebuilds', `${target.os}-${target.cpu}`);
+mkdirSync(prebuildDir, { recursive: true });
+const tag = { glibc: 'glibc', musl: 'musl' }[target.libc] ?? '';
+copyFileSync(built, join(prebuildDir, ['node', 'napi', tag, 'node'].filter(Boolean).join('.')));
+
+// In this checkout the platform package is npm/<target>/ itself, linked the way a workspace would be (npm
+// refuses workspaces whose os/cpu differ from the host's). It replaces whatever `npm ci` fetched under that
+// name, so the tests load the binary just built, through the loader's platform-package step.
+const link = join(root, 'node_modules', `@acme/sentry-electron-native-${target.name}`);
+mkdirSync(dirname(link), { recursive: true });
+const existing = lstatSync(link, { throwIfNoEntry: false });
+if (existing?.isSymbolicLink()) unlinkSync(link);
+else if (existing) rmSync(link, { recursive: true });
+symlinkSync(join(root, outDir), link, 'junction');

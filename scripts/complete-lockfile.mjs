@@ -20,6 +20,8 @@ function platformOf(name) {
   if (!m) return null;
   const [, os, cpuRaw, abi] = m;
   if (os === 'wasm32') return { cpu: ['wasm32'] };
+  // A universal (fat) binary runs on every CPU of its OS: no cpu field, as napi-rs writes it.
+  if (cpuRaw === 'universal') return { os: [os] };
   const cpu = cpuRaw === 'arm' ? 'arm' : cpuRaw;
   const entry = { os: [os], cpu: [cpu] };
   if (os === 'linux' && (abi === 'gnu' || abi === 'gnueabihf')) entry.libc = ['glibc'];

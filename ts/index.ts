@@ -8,5 +8,7 @@ export {
   setMaxConcurrentParses,
   type MinidumpInput,
 } from './native/parse';
+export { symbolicate, symbolicateSync, type SymbolicateOptions } from './native/symbolicate';
+export { defaultSymbolCacheDir } from './native/cache-dir';
 export { MinidumpError } from './native/errors';
 export type * from './native/types';

@@ -103,6 +103,21 @@ export function compareFrame(t: ExecutionContext, where: string, ours: Frame, re
   t.deepEqual(inlinesOf(ours.inlines), inlinesOf(ref.inlines), `${where}: inlines (innermost first)`);
 }
 
+/** Compares one frame of a minidump-stackwalk JSON of ours with the reference's, field by field. */
+export function compareJsonFrame(t: ExecutionContext, where: string, ours: StackwalkFrame, ref: StackwalkFrame): void {
+  t.is(ours.frame, ref.frame, `${where}: frame`);
+  t.is(ours.module, ref.module, `${where}: module`);
+  t.is(num(ours.module_offset), num(ref.module_offset), `${where}: module_offset`);
+  t.is(num(ours.offset), num(ref.offset), `${where}: offset`);
+  t.is(ours.function, ref.function, `${where}: function`);
+  t.is(num(ours.function_offset), num(ref.function_offset), `${where}: function_offset`);
+  t.is(ours.file, ref.file, `${where}: file`);
+  t.is(ours.line, ref.line, `${where}: line`);
+  t.is(ours.trust, ref.trust, `${where}: trust`);
+  t.deepEqual(inlinesOf(ours.inlines), inlinesOf(ref.inlines), `${where}: inlines`);
+  t.is(ours.missing_symbols, ref.missing_symbols, `${where}: missing_symbols`);
+}
+
 export interface CompareOptions {
   /** Compare every thread's frames (the report must have been made with `allThreads: true`). */
   allThreads: boolean;

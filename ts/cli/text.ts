@@ -20,16 +20,34 @@ function frameLocation(f: { module: string | null; function: string | null; file
   return module ? `${module} + ${offset ?? '?'}` : '';
 }
 
-function frameLines(frames: Frame[], registers?: Record<string, string>): string[] {
-  const out: string[] = [];
+/**
+ * The logical frames of a stack, numbered the way minidump-stackwalk numbers them: a physical frame's inlined
+ * calls come first (innermost first), each a frame of its own at the same address.
+ */
+function* logicalFrames(frames: Frame[]): Generator<{ n: number; location: string; frame: Frame; inlined: boolean }> {
   let n = 0;
   for (const frame of frames) {
-    // Inlined calls first, innermost first: each is a logical frame of its own at the same address.
     for (const inline of frame.inlines) {
-      out.push(`${String(n++).padStart(2)}  ${frameLocation({ ...inline, module: frame.module }, null)}`, '    Found by: inlining');
+      yield { n: n++, location: frameLocation({ ...inline, module: frame.module }, null), frame, inlined: true };
     }
-    const loc = frameLocation(frame, frame.function ? frame.functionOffset : frame.moduleOffset);
-    out.push(`${String(n++).padStart(2)}  ${loc || frame.instruction}`);
+    const location = frameLocation(frame, frame.function ? frame.functionOffset : frame.moduleOffset) || frame.instruction;
+    yield { n: n++, location, frame, inlined: false };
+  }
+}
+
+/** One line per logical frame, `NN  module!function [file : line + offset]`: for reports meant to be skimmed. */
+export function compactFrameLines(frames: Frame[]): string[] {
+  return [...logicalFrames(frames)].map(({ n, location }) => `${String(n).padStart(2)}  ${location}`);
+}
+
+function frameLines(frames: Frame[], registers?: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const { n, location, frame, inlined } of logicalFrames(frames)) {
+    out.push(`${String(n).padStart(2)}  ${location}`);
+    if (inlined) {
+      out.push('    Found by: inlining');
+      continue;
+    }
     if (frame.index === 0 && registers) {
       const regs = Object.entries(registers).map(([k, v]) => `${k} = ${v}`);
       for (let i = 0; i < regs.length; i += 4) out.push(`    ${regs.slice(i, i + 4).join('    ')}`);

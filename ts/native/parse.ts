@@ -23,20 +23,21 @@ export function parseQueueStats(): { active: number; queued: number; limit: numb
 
 type NativeArgs = [input: string | Buffer, options: Parameters<NativeBinding['parseReportSync']>[1]];
 
-/** Checks and converts arguments; throws `MinidumpError('ERR_INVALID_ARGUMENT')`. */
-function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
-  const bad = (msg: string) => new MinidumpError('ERR_INVALID_ARGUMENT', msg);
-  let native: string | Buffer;
+const bad = (msg: string) => new MinidumpError('ERR_INVALID_ARGUMENT', msg);
+
+/** Checks and converts a dump argument; throws `MinidumpError('ERR_INVALID_ARGUMENT')`. */
+function nativeInput(input: MinidumpInput): NativeArgs[0] {
   if (typeof input === 'string') {
     if (input.length === 0 || input.includes('\0')) throw bad('the path must be a non-empty string without NUL');
-    native = input;
-  } else if (Buffer.isBuffer(input)) {
-    native = input;
-  } else if (input instanceof Uint8Array) {
-    native = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  } else {
-    throw bad('input must be a path, a Buffer or a Uint8Array');
+    return input;
   }
+  if (Buffer.isBuffer(input)) return input;
+  if (input instanceof Uint8Array) return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  throw bad('input must be a path, a Buffer or a Uint8Array');
+}
+
+/** Checks and converts options; throws `MinidumpError('ERR_INVALID_ARGUMENT')`. */
+function nativeOptions(options: ParseOptions): NativeArgs[1] {
   if (options === null || typeof options !== 'object') throw bad('options must be an object');
   const { allThreads, threadIds, symbols, symbolServers, cacheDir, symbolServerTimeoutMs, maxFrames, maxInputBytes } =
     options;
@@ -61,7 +62,7 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  const nativeOptions = {
+  return {
     allThreads: allThreads === true,
     threadIds,
     symbols,
@@ -71,25 +72,27 @@ function nativeArgs(input: MinidumpInput, options: ParseOptions): NativeArgs {
     maxFrames,
     maxInputBytes,
   };
-  return [native, nativeOptions];
 }
 
-type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';
-type SyncFn = 'parseReportSync' | 'stackwalkJsonSync';
-
-/** Runs one native task on the thread pool within the concurrency bound; resolves to its JSON text. */
-export async function runAsync(fn: AsyncFn, input: MinidumpInput, options: ParseOptions = {}): Promise<string> {
+/**
+ * Runs one native task on the thread pool within the concurrency bound, with `options.signal` wired to its
+ * cancel handle. `prepare` checks the arguments (before a slot is taken) and returns the call to make.
+ */
+async function onPool(
+  options: ParseOptions,
+  prepare: (native: NativeBinding) => (cancel: InstanceType<NativeBinding['CancelHandle']>) => Promise<string>,
+): Promise<string> {
   const signal = options?.signal;
   let release: (() => void) | undefined;
   try {
     const native = loadBinding();
-    const args = nativeArgs(input, options);
+    const call = prepare(native);
     release = await limiter.acquire(signal);
     const cancel = new native.CancelHandle();
     const onAbort = () => cancel.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const json = await native[fn](...args, cancel);
+      const json = await call(cancel);
       if (signal?.aborted) throw abortError(signal);
       return json;
     } finally {
@@ -102,14 +105,50 @@ export async function runAsync(fn: AsyncFn, input: MinidumpInput, options: Parse
   }
 }
 
-/** The same work on the calling thread. */
-export function runSync(fn: SyncFn, input: MinidumpInput, options: ParseOptions = {}): string {
+/** Runs work against the addon on the calling thread, with the same error mapping. */
+function inline<T>(work: (native: NativeBinding) => T): T {
   try {
-    const native = loadBinding();
-    return native[fn](...nativeArgs(input, options));
+    return work(loadBinding());
   } catch (e) {
     throw toMinidumpError(e);
   }
+}
+
+type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';
+type SyncFn = 'parseReportSync' | 'stackwalkJsonSync';
+
+/** Runs a dump-reading native task on the thread pool; resolves to its JSON text. */
+export function runAsync(fn: AsyncFn, input: MinidumpInput, options: ParseOptions = {}): Promise<string> {
+  return onPool(options, (native) => {
+    const args: NativeArgs = [nativeInput(input), nativeOptions(options)];
+    return (cancel) => native[fn](...args, cancel);
+  });
+}
+
+/** The same work on the calling thread. */
+export function runSync(fn: SyncFn, input: MinidumpInput, options: ParseOptions = {}): string {
+  return inline((native) => native[fn](nativeInput(input), nativeOptions(options)));
+}
+
+/** A report parsed earlier, with names filled in from the symbol sources in `options` (no re-walk). */
+export async function symbolicateReport(report: MinidumpReport, options: ParseOptions = {}): Promise<MinidumpReport> {
+  const text = await onPool(options, (native) => {
+    const args = [reportText(report), nativeOptions(options)] as const;
+    return () => native.symbolicateReportAsync(...args);
+  });
+  return JSON.parse(text) as MinidumpReport;
+}
+
+/** `symbolicateReport` on the calling thread. */
+export function symbolicateReportSync(report: MinidumpReport, options: ParseOptions = {}): MinidumpReport {
+  return JSON.parse(inline((native) => native.symbolicateReportSync(reportText(report), nativeOptions(options))));
+}
+
+function reportText(report: MinidumpReport): string {
+  if (report === null || typeof report !== 'object' || !Array.isArray(report.modules)) {
+    throw bad('not a minidump report');
+  }
+  return JSON.stringify(report);
 }
 
 function loadBinding(): NativeBinding {

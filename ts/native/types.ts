@@ -170,7 +170,8 @@ export interface ParseOptions {
   symbols?: string[];
   /**
    * Symbol servers (HTTP or HTTPS base URLs) serving the same layout, e.g. Electron's
-   * `https://symbols.electronjs.org`. Tried in order after the local roots; needs `cacheDir`.
+   * `https://symbols.electronjs.org`. Tried in order after the local roots; with `cacheDir` their files
+   * (and their "not found") are kept for later runs, without it only for this call.
    */
   symbolServers?: string[];
   /**

@@ -217,19 +217,29 @@ impl SymbolStore {
     fn load(&self, parts: &[String; 3]) -> State {
         let rel = Path::new(&parts[0]).join(&parts[1]).join(&parts[2]);
         let cached = self.config.cache_dir.as_ref().map(|dir| dir.join(&rel));
-        if let Some(path) = &cached {
-            if let Some(ix) = cache::open(path) {
-                return State::Loaded(Box::new(ix));
-            }
-        }
+        // Local roots come first. A root's file already cached (same length: same debug id, same file) is
+        // served from the cache, whose index spares the parse.
         for root in &self.config.roots {
             let path = root.join(&rel);
-            if path.is_file() {
-                return match std::fs::read(&path) {
-                    Ok(bytes) => self.keep(bytes, path.display().to_string(), cached.as_deref()),
-                    Err(e) => State::Unusable(format!("{}: {e}", path.display())),
-                };
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
             }
+            let same_in_cache = cached
+                .as_deref()
+                .filter(|c| std::fs::metadata(c).is_ok_and(|m| m.len() == meta.len()));
+            if let Some(ix) = same_in_cache.and_then(cache::open) {
+                return State::Loaded(Box::new(ix));
+            }
+            return match std::fs::read(&path) {
+                Ok(bytes) => self.keep(bytes, path.display().to_string(), cached.as_deref()),
+                Err(e) => State::Unusable(format!("{}: {e}", path.display())),
+            };
+        }
+        if let Some(ix) = cached.as_deref().and_then(cache::open) {
+            return State::Loaded(Box::new(ix));
         }
         let Some(fetcher) = &self.fetcher else {
             return State::Missing;
