@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Static check of .github/workflows/ with actionlint (expressions, job graph, action inputs, runner labels,
 # and the `run:` scripts through shellcheck when it is installed). The workflows cannot run on our machines.
-# Not part of .ci/run: installing actionlint needs the Go module proxy (`go install`), which .ci/run does not
-# otherwise use.
+# Run by .ci/run; the first run installs actionlint through the Go module proxy (`go install`), which our
+# machines and CI reach.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
