@@ -1,7 +1,7 @@
 import test from 'ava';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fixtureDump, fixtureManifest, FIXTURE_SYMBOLS } from './helpers/fixtures';
 import { cleanEnv, PACKAGE, REPO, scratch, TARGET } from './helpers/package-layout';
 
@@ -35,6 +35,32 @@ function run(cmd: string, args: string[], opts: SpawnSyncOptions) {
   return { stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+/** Where Node would find package `name` from `fromDir`: the nearest `node_modules/<name>` up the tree. */
+function installedDir(name: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`${name} is not installed (needed by ${fromDir})`);
+  }
+}
+
+/** Folders of the installed runtime dependencies of this package, transitively (each once). */
+function runtimeDependencyDirs(): string[] {
+  const dirs = new Set<string>();
+  const visit = (fromDir: string) => {
+    const deps = Object.keys(JSON.parse(readFileSync(join(fromDir, 'package.json'), 'utf8')).dependencies ?? {});
+    for (const name of deps) {
+      const dir = installedDir(name, fromDir);
+      if (!dirs.has(dir)) {
+        dirs.add(dir);
+        visit(dir);
+      }
+    }
+  };
+  visit(join(__dirname, '..'));
+  return [...dirs];
+}
+
 /** `npm pack <what>` into `dest`; returns the tarball's path and the files it holds. */
 function pack(what: string, dest: string, env: NodeJS.ProcessEnv): { tarball: string; files: string[] } {
   const args = ['pack', what, '--json', '--ignore-scripts', '--pack-destination', dest];
@@ -61,8 +87,8 @@ test(`packed tarballs install with no Rust and no registry, then parse a real du
   t.false(main.files.some((f) => f.endsWith('.node')), 'the main package carries no binary');
   const platform = pack(`./npm/${target}`, dir, env);
   t.deepEqual(platform.files.sort(), ['package.json', binaryName].sort());
-  // The one runtime dependency, packed from the copy already installed here.
-  const nodeGypBuild = pack('./node_modules/node-gyp-build', dir, env);
+  // The runtime dependencies (and theirs), packed from the copies already installed here.
+  const dependencies = runtimeDependencyDirs().map((d) => pack(d, dir, env).tarball);
 
   // A fresh project; an empty cache, --offline and an unreachable registry make any download fail, so the
   // other platforms' optional packages are skipped, as npm skips optional packages it cannot get.
@@ -71,7 +97,7 @@ test(`packed tarballs install with no Rust and no registry, then parse a real du
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-smoke', version: '1.0.0', private: true }));
   const offline = ['--offline', '--no-audit', '--no-fund', '--ignore-scripts'];
   offline.push('--cache', join(dir, 'cache'), '--registry', 'http://127.0.0.1:9/');
-  run('npm', ['install', ...offline, main.tarball, platform.tarball, nodeGypBuild.tarball], { cwd: app, env });
+  run('npm', ['install', ...offline, main.tarball, platform.tarball, ...dependencies], { cwd: app, env });
 
   const dump = fixtureDump(fixtureManifest().kinds.null_write!);
   const installed = join(app, 'node_modules', ...PACKAGE.split('/'));

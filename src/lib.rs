@@ -2,6 +2,8 @@
 //! pool (`…Async`, a Promise) or inline (`…Sync`), and every failure leaves as a JS error whose message
 //! starts with the stable code (`ERR_IO: …`), which `ts/native/` turns into `MinidumpError.code`.
 
+pub mod envelope_binding;
+
 use minidump_report::{CancelToken, Options, ReportError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -147,8 +149,25 @@ impl Input {
     }
 }
 
+/// A core error with a stable code: what `to_js` needs from each core crate's error type.
+trait Coded: std::fmt::Display {
+    fn code(&self) -> &'static str;
+}
+
+impl Coded for ReportError {
+    fn code(&self) -> &'static str {
+        ReportError::code(self)
+    }
+}
+
+impl Coded for envelope::EnvelopeError {
+    fn code(&self) -> &'static str {
+        envelope::EnvelopeError::code(self)
+    }
+}
+
 /// The single mapping from a core error to a JS error.
-fn to_js(e: ReportError) -> Error {
+fn to_js(e: impl Coded) -> Error {
     Error::new(Status::GenericFailure, format!("{}: {e}", e.code()))
 }
 

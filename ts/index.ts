@@ -10,5 +10,17 @@ export {
 } from './native/parse';
 export { symbolicate, symbolicateSync, type SymbolicateOptions } from './native/symbolicate';
 export { defaultSymbolCacheDir } from './native/cache-dir';
+export {
+  buildEnvelope,
+  buildEnvelopeSync,
+  stripMinidumpMemory,
+  stripMinidumpMemorySync,
+  writeEnvelope,
+  writeEnvelopeSync,
+  type EnvelopeItemSpec,
+  type EnvelopeSpec,
+  type StrippedMinidump,
+  type WrittenEnvelope,
+} from './native/envelope';
 export { MinidumpError } from './native/errors';
 export type * from './native/types';

@@ -7,6 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative, resolve, sep } from 'node:path';
+import { closeWithin } from '../../ts/receiver/lifetime';
 
 export const SERVER_PREFIX = '/symbols/';
 
@@ -74,18 +75,7 @@ export async function startSymbolServer(options: SymbolServerOptions): Promise<S
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
 
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= new Promise<void>((ok) => {
-      clearTimeout(deadline);
-      for (const t of timers) clearTimeout(t);
-      server.close(() => ok());
-      server.closeAllConnections();
-    });
-    return closed;
-  };
-  const deadline = setTimeout(() => void close(), options.lifetimeMs ?? 60_000);
-  deadline.unref();
+  const close = closeWithin(server, options.lifetimeMs ?? 60_000, timers);
 
   return {
     url: `http://127.0.0.1:${port}${SERVER_PREFIX.replace(/\/$/, '')}`,

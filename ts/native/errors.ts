@@ -2,6 +2,7 @@ import type { MinidumpErrorCode } from './types';
 
 const CODES: ReadonlySet<string> = new Set<MinidumpErrorCode>([
   'ERR_IO',
+  'ERR_FILE_CHANGED',
   'ERR_NOT_A_MINIDUMP',
   'ERR_INVALID_MINIDUMP',
   'ERR_TOO_LARGE',

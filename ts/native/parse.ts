@@ -1,14 +1,12 @@
-import { abortError, MinidumpError, toMinidumpError } from './errors';
-import { defaultConcurrency, Limiter } from './limiter';
-import { loadNative, type NativeBinding } from './load';
+import { MinidumpError } from './errors';
+import type { NativeBinding } from './load';
+import { inline, limiter, onPool } from './pool';
 import type { MinidumpReport, ParseOptions } from './types';
 
 /** What every native entry point accepts: a file path, or the dump's bytes. */
 export type MinidumpInput = string | Buffer | Uint8Array;
 
-const limiter = new Limiter(defaultConcurrency());
-
-/** Sets how many parses may run on the libuv thread pool at once (default: half the pool, at least 1). */
+/** Sets how many parses (and envelope builds, strips) may run on the libuv thread pool at once (default: half the pool, at least 1). */
 export function setMaxConcurrentParses(n: number): void {
   if (!Number.isInteger(n) || n < 1) {
     throw new MinidumpError('ERR_INVALID_ARGUMENT', `max concurrent parses must be a positive integer, got ${n}`);
@@ -74,46 +72,6 @@ function nativeOptions(options: ParseOptions): NativeArgs[1] {
   };
 }
 
-/**
- * Runs one native task on the thread pool within the concurrency bound, with `options.signal` wired to its
- * cancel handle. `prepare` checks the arguments (before a slot is taken) and returns the call to make.
- */
-async function onPool(
-  options: ParseOptions,
-  prepare: (native: NativeBinding) => (cancel: InstanceType<NativeBinding['CancelHandle']>) => Promise<string>,
-): Promise<string> {
-  const signal = options?.signal;
-  let release: (() => void) | undefined;
-  try {
-    const native = loadBinding();
-    const call = prepare(native);
-    release = await limiter.acquire(signal);
-    const cancel = new native.CancelHandle();
-    const onAbort = () => cancel.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const json = await call(cancel);
-      if (signal?.aborted) throw abortError(signal);
-      return json;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  } catch (e) {
-    throw toMinidumpError(e);
-  } finally {
-    release?.();
-  }
-}
-
-/** Runs work against the addon on the calling thread, with the same error mapping. */
-function inline<T>(work: (native: NativeBinding) => T): T {
-  try {
-    return work(loadBinding());
-  } catch (e) {
-    throw toMinidumpError(e);
-  }
-}
-
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';
 type SyncFn = 'parseReportSync' | 'stackwalkJsonSync';
 
@@ -149,14 +107,6 @@ function reportText(report: MinidumpReport): string {
     throw bad('not a minidump report');
   }
   return JSON.stringify(report);
-}
-
-function loadBinding(): NativeBinding {
-  try {
-    return loadNative();
-  } catch (e) {
-    throw new MinidumpError('ERR_NO_NATIVE_BINARY', (e as Error).message, { cause: e });
-  }
 }
 
 /**

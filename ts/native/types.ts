@@ -192,6 +192,7 @@ export interface ParseOptions {
 /** Stable error codes carried by `MinidumpError.code`. */
 export type MinidumpErrorCode =
   | 'ERR_IO'
+  | 'ERR_FILE_CHANGED'
   | 'ERR_NOT_A_MINIDUMP'
   | 'ERR_INVALID_MINIDUMP'
   | 'ERR_TOO_LARGE'

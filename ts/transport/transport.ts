@@ -1,0 +1,163 @@
+import {
+  debug,
+  envelopeContainsItemType,
+  type BaseTransportOptions,
+  type DataCategory,
+  type Envelope,
+  type Transport,
+  type TransportMakeRequestResponse,
+} from '@sentry/core';
+import type { BodyEncodingOptions } from './body';
+import { Deliverer } from './deliver';
+import { isElectronMain, makeElectronNetRequest } from './electron-net-request';
+import { loadNativeEnvelope, nativeEntryWriter, nativeMinidumpStripper } from './native-envelope';
+import { makeNodeRequest } from './node-request';
+import { DurableQueue } from './queue';
+import { writeEntryJs, type EntryWriter } from './queue-entry';
+import { RateLimiter } from './rate-limits';
+import { Replayer } from './replay';
+import type { RequestFn, RequestOptions } from './request';
+import { SENTRY_SIZE_LIMITS, type MinidumpStripper, type SizeLimits } from './size-policy';
+
+export interface NativeTransportOptions extends BaseTransportOptions, RequestOptions, BodyEncodingOptions {
+  /** Folder of the durable queue (e.g. under `app.getPath('userData')`); without it, failed envelopes are lost. */
+  queueDir?: string;
+  /** Cap of the queue in bytes of gzipped entries (default 64 MiB). */
+  maxQueueBytes?: number;
+  /** Cap of the queue by age (default 30 days). */
+  maxQueueAgeMs?: number;
+  /** Replay the queue right after start-up (default true). */
+  flushAtStartup?: boolean;
+  /** Pause between queued sends (default 100 ms). */
+  replayGapMs?: number;
+  /** First back-off after a failure (default 5 s; doubles up to `maxRetryBackoffMs`, default 1 h). */
+  retryBackoffMs?: number;
+  maxRetryBackoffMs?: number;
+  /** Overrides of Sentry's documented size limits (see `SENTRY_SIZE_LIMITS`). */
+  sizeLimits?: Partial<SizeLimits>;
+  /** Minidump memory stripper for the 413 downgrade (default: the native one when built); `false` for none. */
+  stripMinidump?: MinidumpStripper | false;
+  /** How queue entries are written (default: natively when the addon can, else gzip in JS). */
+  queueWriter?: EntryWriter;
+  /** The request function (default: Electron's `net` in Electron's main process, else Node's http/https). */
+  request?: RequestFn;
+  /** Where failures are reported (default: @sentry/core's debug logger). */
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The transport plus what an SDK needs around it: replaying the queue on demand and shutting down. */
+export interface NativeTransport extends Transport {
+  /** Sends what the queue holds now (also runs at start-up and when delivery recovers). Never rejects. */
+  drain(): Promise<void>;
+  /** Stops the replay timers (the queue stays on disk for the next start). */
+  close(): void;
+  readonly queue: DurableQueue | undefined;
+}
+
+/**
+ * A Sentry transport on @sentry/core's `createTransport`: HTTP(S) with keep-alive and proxies (or Electron's `net`),
+ * gzip when it pays, per-category rate limits, size limits with the crash downgrade (stripped minidump, then none),
+ * and a durable, cross-process offline queue for 5xx and network failures. `send` never rejects.
+ */
+export function makeNativeTransport(options: NativeTransportOptions): NativeTransport {
+  const log = options.log ?? ((message: string, error?: unknown) => debug.warn(`[transport] ${message}`, error ?? ''));
+  const native = loadNativeEnvelope();
+  const limiter = new RateLimiter();
+  const strip = options.stripMinidump === false ? undefined : (options.stripMinidump ?? (native && nativeMinidumpStripper(native)));
+  const deliverer = new Deliverer({
+    ...options,
+    request: options.request ?? defaultRequest(options),
+    limiter,
+    sizeLimits: { ...SENTRY_SIZE_LIMITS, ...options.sizeLimits },
+    stripMinidump: strip || undefined,
+    log,
+  });
+  const countEntry = (categories: string[], reason: 'queue_overflow' | 'network_error' | 'internal_sdk_error') => {
+    for (const c of categories) options.recordDroppedEvent(reason, c as DataCategory, 1);
+  };
+  const queue = options.queueDir
+    ? new DurableQueue({
+        dir: options.queueDir,
+        ...(options.maxQueueBytes !== undefined ? { maxBytes: options.maxQueueBytes } : {}),
+        ...(options.maxQueueAgeMs !== undefined ? { maxAgeMs: options.maxQueueAgeMs } : {}),
+        writer: options.queueWriter ?? (native ? nativeEntryWriter(native, writeEntryJs) : writeEntryJs),
+        onDrop: (entry, why) => {
+          log(`queue ${why === 'full' ? 'full' : 'entry expired'}: dropped ${entry.name}`);
+          countEntry(entry.categories, 'queue_overflow');
+        },
+      })
+    : undefined;
+  const replayer = queue
+    ? new Replayer(queue, deliverer, limiter, {
+        ...(options.replayGapMs !== undefined ? { gapMs: options.replayGapMs } : {}),
+        ...(options.retryBackoffMs !== undefined ? { backoffMs: options.retryBackoffMs } : {}),
+        ...(options.maxRetryBackoffMs !== undefined ? { maxBackoffMs: options.maxRetryBackoffMs } : {}),
+        log,
+        onCorrupt: () => options.recordDroppedEvent('internal_sdk_error', 'default', 1),
+      })
+    : undefined;
+  const pending = new Set<Promise<unknown>>();
+
+  async function store(envelope: Envelope): Promise<void> {
+    // Client reports are not worth a disk write: the next one carries the counts again.
+    if (!queue || !replayer || envelopeContainsItemType(envelope, ['client_report'])) {
+      deliverer.record(envelope, 'network_error');
+      return;
+    }
+    try {
+      await queue.push(envelope);
+      replayer.failed();
+    } catch (e) {
+      log('could not queue an envelope (it is lost)', e);
+      deliverer.record(envelope, 'network_error');
+    }
+  }
+
+  async function send(envelope: Envelope): Promise<TransportMakeRequestResponse> {
+    try {
+      // While a backlog waits, fresh envelopes queue behind it so the server sees them in order.
+      if (replayer?.backlogged && !envelopeContainsItemType(envelope, ['client_report'])) {
+        await store(envelope);
+        return {};
+      }
+      const outcome = await deliverer.deliver(envelope);
+      if (outcome === 'retry') await store(envelope);
+      else if (outcome === 'sent' && replayer && (await queue!.list()).length > 0) void replayer.drain();
+    } catch (e) {
+      log('send failed', e);
+    }
+    return {};
+  }
+
+  const transport: NativeTransport = {
+    send(envelope) {
+      const p = send(envelope);
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return p;
+    },
+    async flush(timeout) {
+      const all = Promise.all([...pending]).then(() => deliverer.flush(timeout));
+      if (timeout === undefined) return all;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)));
+      try {
+        return await Promise.race([all, expired]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    drain: () => replayer?.drain() ?? Promise.resolve(),
+    close: () => replayer?.close(),
+    queue,
+  };
+  if (replayer && options.flushAtStartup !== false) replayer.schedule(0);
+  return transport;
+}
+
+function defaultRequest(options: RequestOptions): RequestFn {
+  if (isElectronMain()) {
+    return makeElectronNetRequest(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  }
+  return makeNodeRequest(options);
+}
