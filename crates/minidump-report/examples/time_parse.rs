@@ -3,7 +3,10 @@ use minidump_report::{parse_path, CancelToken, Options};
 use std::time::Instant;
 
 fn main() {
-    let options = Options::default();
+    let options = Options {
+        cache_dir: std::env::var_os("CACHE").map(Into::into),
+        ..Options::default()
+    };
     for path in std::env::args().skip(1) {
         let n: u32 = std::env::var("N")
             .ok()

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-const MAGIC: &[u8; 8] = b"SENSYM01";
+const MAGIC: &[u8; 8] = b"SENSYM02";
 
 /// One record (or record block) of the file: an address range and its bytes in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,16 @@ pub struct Entry {
     pub len: u32,
     /// STACK WIN type; 0 elsewhere.
     pub kind: u32,
+}
+
+/// The records covering one address, by their positions in the index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cover {
+    func: Option<u32>,
+    public: Option<u32>,
+    previous_func: Option<u32>,
+    cfi: Option<u32>,
+    wins: Vec<u32>,
 }
 
 /// FILE and INLINE_ORIGIN records, by id.
@@ -179,52 +189,74 @@ impl SymIndex {
             start = next;
         }
         for list in [&mut ix.funcs, &mut ix.publics, &mut ix.cfi, &mut ix.win] {
-            list.sort_by_key(|e| (e.address, e.offset));
+            list.sort_by_key(|e| (e.kind, e.address, e.offset));
         }
         ix.files.sort_by_key(|n| n.id);
         ix.origins.sort_by_key(|n| n.id);
         ix
     }
 
-    /// The text a full parse would consult for `address` (module-relative), or `None` when nothing covers it.
-    pub fn excerpt(&self, sym: &[u8], address: u64) -> Option<Vec<u8>> {
-        let covering = |list: &[Entry]| -> Option<Entry> {
+    /// Which records a full parse would consult for `address` (module-relative); `None` when none covers it.
+    /// Addresses in the same function share a cover, so their parsed excerpt can be shared too.
+    pub fn cover(&self, address: u64) -> Option<Cover> {
+        let covering = |list: &[Entry], base: usize| -> Option<u32> {
             let i = list
                 .partition_point(|e| e.address <= address)
                 .checked_sub(1)?;
             let e = list[i];
-            (address - e.address < e.size.max(1)).then_some(e)
+            (address - e.address < e.size.max(1)).then_some((base + i) as u32)
         };
-        let func = covering(&self.funcs);
-        let cfi = covering(&self.cfi);
-        let mut wins: Vec<Entry> = Vec::new();
-        for kind in self
-            .win
-            .iter()
-            .map(|e| e.kind)
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let of_kind: Vec<Entry> = self
-                .win
-                .iter()
-                .copied()
-                .filter(|e| e.kind == kind)
-                .collect();
-            wins.extend(covering(&of_kind));
+        let func = covering(&self.funcs, 0);
+        let cfi = covering(&self.cfi, 0);
+        // STACK WIN records are sorted by (type, address): one binary search per type present.
+        let mut wins = Vec::new();
+        let mut start = 0;
+        while start < self.win.len() {
+            let kind = self.win[start].kind;
+            let end = start + self.win[start..].partition_point(|e| e.kind == kind);
+            wins.extend(covering(&self.win[start..end], start));
+            start = end;
         }
         // Without a FUNC, the nearest PUBLIC below applies unless a FUNC between them ends it; the parser
         // decides that from the previous FUNC, so that FUNC's header line goes along.
         let (public, previous_func) = if func.is_none() {
-            let i = self.publics.partition_point(|e| e.address <= address);
-            let public = i.checked_sub(1).map(|i| self.publics[i]);
-            let f = self.funcs.partition_point(|e| e.address <= address);
-            (public, f.checked_sub(1).map(|i| self.funcs[i]))
+            let p = self
+                .publics
+                .partition_point(|e| e.address <= address)
+                .checked_sub(1);
+            let f = self
+                .funcs
+                .partition_point(|e| e.address <= address)
+                .checked_sub(1);
+            (p.map(|i| i as u32), f.map(|i| i as u32))
         } else {
             (None, None)
         };
         if func.is_none() && public.is_none() && cfi.is_none() && wins.is_empty() {
             return None;
         }
+        Some(Cover {
+            func,
+            public,
+            previous_func,
+            cfi,
+            wins,
+        })
+    }
+
+    /// The text of the records in `cover`, as a small `.sym` of its own (MODULE, FILE and INLINE_ORIGIN
+    /// lines included) for breakpad-symbols' parser.
+    pub fn excerpt(&self, sym: &[u8], cover: &Cover) -> Vec<u8> {
+        let pick = |list: &[Entry], i: Option<u32>| i.and_then(|i| list.get(i as usize).copied());
+        let func = pick(&self.funcs, cover.func);
+        let previous_func = pick(&self.funcs, cover.previous_func);
+        let public = pick(&self.publics, cover.public);
+        let cfi = pick(&self.cfi, cover.cfi);
+        let wins: Vec<Entry> = cover
+            .wins
+            .iter()
+            .filter_map(|&i| self.win.get(i as usize).copied())
+            .collect();
 
         let text = |offset: u64, len: u32| -> &[u8] {
             let start = (offset as usize).min(sym.len());
@@ -266,7 +298,7 @@ impl SymIndex {
         for w in wins {
             push(text(w.offset, w.len));
         }
-        Some(out)
+        out
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -461,7 +493,7 @@ STACK WIN 4 2000 10 0 0 0 0 0 0 1 $T0 .raSearch =\n";
     #[test]
     fn an_excerpt_carries_everything_a_lookup_needs() {
         let ix = SymIndex::build(SYM);
-        let text = String::from_utf8(ix.excerpt(SYM, 0x1009).unwrap()).unwrap();
+        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x1009).unwrap())).unwrap();
         for needed in [
             "MODULE",
             "FILE 0 ",
@@ -474,13 +506,13 @@ STACK WIN 4 2000 10 0 0 0 0 0 0 1 $T0 .raSearch =\n";
         }
         assert!(!text.contains("FUNC m 2000"));
         // Past every FUNC, the PUBLIC applies, with the FUNC before it for the parser's truncation check.
-        let text = String::from_utf8(ix.excerpt(SYM, 0x3004).unwrap()).unwrap();
+        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x3004).unwrap())).unwrap();
         assert!(
             text.contains("PUBLIC 3000")
                 && text.contains("FUNC m 2000 10 0 other\n")
                 && !text.contains("2000 10 40 0")
         );
-        assert_eq!(ix.excerpt(SYM, 0x10), None);
+        assert_eq!(ix.cover(0x10), None);
     }
 
     #[test]

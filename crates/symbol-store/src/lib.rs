@@ -70,7 +70,7 @@ struct Indexed {
     sym: Bytes,
     index: SymIndex,
     source: String,
-    excerpts: Mutex<HashMap<u64, Option<Arc<SymbolFile>>>>,
+    excerpts: Mutex<HashMap<index::Cover, Arc<SymbolFile>>>,
     /// Set when the parser rejects an excerpt: from then on the module counts as having no usable symbols,
     /// as it would for a tool that parses the whole file.
     rejected: OnceLock<String>,
@@ -121,6 +121,9 @@ pub struct SymbolStore {
     config: Config,
     fetcher: Option<Fetcher>,
     slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
+    /// Modules already seen, by load address: the walker asks per address, many times per module, and the
+    /// store path takes formatting the module's identifiers.
+    by_base: Mutex<HashMap<u64, Option<Arc<Slot>>>>,
 }
 
 /// A single path component that cannot name anything but a file inside its parent directory.
@@ -155,6 +158,7 @@ impl SymbolStore {
             config,
             fetcher,
             slots: Mutex::new(HashMap::new()),
+            by_base: Mutex::new(HashMap::new()),
         }
     }
 
@@ -166,6 +170,24 @@ impl SymbolStore {
     }
 
     fn slot(&self, module: &(dyn Module + Sync)) -> Option<Arc<Slot>> {
+        let base = module.base_address();
+        if let Some(known) = self
+            .by_base
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&base)
+        {
+            return known.clone();
+        }
+        let slot = self.slot_for_path(module);
+        self.by_base
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(base, slot.clone());
+        slot
+    }
+
+    fn slot_for_path(&self, module: &(dyn Module + Sync)) -> Option<Arc<Slot>> {
         let rel = relative_sym_path(module)?;
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         let code_file = leaf(&module.code_file()).to_string();
@@ -209,9 +231,13 @@ impl SymbolStore {
 
     /// What became of `module`'s symbols; `None` when they were never asked for.
     pub fn status(&self, module: &(dyn Module + Sync)) -> Option<Status> {
-        let rel = relative_sym_path(module)?;
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.get(&rel)?.status()
+        let known = self
+            .by_base
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&module.base_address())
+            .cloned();
+        known.flatten()?.status()
     }
 
     fn load(&self, parts: &[String; 3]) -> State {
@@ -303,22 +329,24 @@ impl Indexed {
         if self.rejected.get().is_some() {
             return Err(());
         }
-        let mut excerpts = self.excerpts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = excerpts.get(&address) {
-            return Ok(hit.clone());
-        }
-        let parsed = match self.index.excerpt(&self.sym, address) {
-            None => None,
-            Some(text) => match SymbolFile::from_bytes(&text) {
-                Ok(file) => Some(Arc::new(file)),
-                Err(e) => {
-                    let _ = self.rejected.set(format!("{}: {e}", self.source));
-                    return Err(());
-                }
-            },
+        let Some(cover) = self.index.cover(address) else {
+            return Ok(None);
         };
-        excerpts.insert(address, parsed.clone());
-        Ok(parsed)
+        let mut excerpts = self.excerpts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = excerpts.get(&cover) {
+            return Ok(Some(hit.clone()));
+        }
+        match SymbolFile::from_bytes(&self.index.excerpt(&self.sym, &cover)) {
+            Ok(file) => {
+                let file = Arc::new(file);
+                excerpts.insert(cover, file.clone());
+                Ok(Some(file))
+            }
+            Err(e) => {
+                let _ = self.rejected.set(format!("{}: {e}", self.source));
+                Err(())
+            }
+        }
     }
 }
 
