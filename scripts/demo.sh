@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install, build, crash a real program (crates/crash-fixture) so that an
-# out-of-process monitor writes a genuine minidump, then turn that dump into a readable, symbolicated report.
+# out-of-process monitor writes a genuine minidump, then turn that dump into a readable, symbolicated report;
+# last, crash it again and send that crash (event + minidump) through the transport to a local Sentry receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
@@ -12,3 +13,6 @@ for kind in null_write thread_null_write; do
   echo "=== $kind.dmp"
   npx --no-install sentry-electron-native stackwalk "$dir/$kind.dmp" --symbols "$dir/symbols"
 done
+echo
+echo "=== a fresh crash sent to a local Sentry receiver (or to \$SENTRY_DSN)"
+npm run --silent demo

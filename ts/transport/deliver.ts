@@ -1,3 +1,4 @@
+import { createReadStream, promises as fs } from 'node:fs';
 import {
   createEnvelope,
   createTransport,
@@ -5,6 +6,7 @@ import {
   forEachEnvelopeItem,
   parseEnvelope,
   serializeEnvelope,
+  type DataCategory,
   type Envelope,
   type EventDropReason,
   type InternalBaseTransportOptions,
@@ -19,6 +21,9 @@ import { downgrades, exceedsLimits, isCrashEnvelope, type MinidumpStripper, type
 
 /** How one attempt ended: delivered, given up (counted in a client report), or worth keeping for later. */
 export type Outcome = 'sent' | 'dropped' | 'retry';
+
+/** How a streamed file ended: an `Outcome`, or too large for the server (the caller writes a smaller one). */
+export type FileOutcome = Outcome | 'too-large';
 
 export interface DelivererOptions extends InternalBaseTransportOptions, BodyEncodingOptions {
   url: string;
@@ -61,6 +66,37 @@ export class Deliverer {
     if (status >= 500) return 'retry';
     // 413 is counted by core; a 429 is counted by the server itself (develop.sentry.dev "Offline Caching").
     if (status !== 413 && status !== 429) this.record(fitting, 'send_error');
+    return 'dropped';
+  }
+
+  /**
+   * One attempt at a gzipped envelope file (a queue entry), streamed from disk as the body with its length, so a
+   * 50 MB crash never becomes a 50 MB buffer on the JS thread. Outside core's `createTransport` (which only takes
+   * whole envelopes), so rate limits and lost-item counts are applied here: limited crash entries wait ('retry').
+   */
+  async deliverFile(file: string, categories: string[]): Promise<FileOutcome> {
+    const { limiter, request, sizeLimits } = this.options;
+    if (categories.some((c) => limiter.isLimited(c))) return 'retry';
+    const { size } = await fs.stat(file);
+    if (size > sizeLimits.maxCompressedBytes) return 'too-large';
+    let response;
+    try {
+      response = await request({
+        url: this.options.url,
+        headers: { 'content-type': 'application/x-sentry-envelope', ...this.options.headers },
+        body: { kind: 'stream', stream: createReadStream(file), headers: { 'content-encoding': 'gzip', 'content-length': String(size) } },
+      });
+    } catch (error) {
+      this.log('envelope file not delivered (network)', error);
+      return 'retry';
+    }
+    limiter.update(response);
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return 'sent';
+    if (status === 413) return 'too-large';
+    if (status >= 500 || status === 429) return 'retry'; // a 429 sets the limiter: the entry waits for its deadline
+    this.log(`envelope file refused with ${status}: dropped`);
+    for (const c of categories) this.options.recordDroppedEvent('send_error', c as DataCategory, 1);
     return 'dropped';
   }
 

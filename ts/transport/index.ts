@@ -8,3 +8,4 @@ export { makeNodeRequest } from './node-request';
 export { makeElectronNetRequest } from './electron-net-request';
 export type { RequestFn, HttpRequest, HttpResponse } from './request';
 export type { EntryWriter, EntryInfo } from './queue-entry';
+export type { NativeCrash, CrashSendResult } from './crash-send';

@@ -26,9 +26,12 @@ let sequence = 0;
 
 /** A fresh entry name for an envelope written now. */
 export function entryName(envelope: Envelope, now: number): EntryInfo {
+  return entryNameFor(isCrashEnvelope(envelope), envelopeCategories(envelope), now);
+}
+
+/** A fresh entry name from what it holds: for entries written natively, whose envelope JS never sees whole. */
+export function entryNameFor(crash: boolean, categories: string[], now: number): EntryInfo {
   sequence = (sequence + 1) % 1_000_000;
-  const crash = isCrashEnvelope(envelope);
-  const categories = envelopeCategories(envelope);
   const rand = Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0');
   const name =
     `${String(Math.floor(now)).padStart(13, '0')}-${String(sequence).padStart(6, '0')}-${process.pid}-${rand}` +

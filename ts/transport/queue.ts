@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Envelope } from '@sentry/core';
 import { pidAlive, withLock } from './queue-lock';
-import { entryName, parseEntryName, readEntry, writeEntryJs, type EntryInfo, type EntryWriter } from './queue-entry';
+import { entryName, entryNameFor, parseEntryName, readEntry, writeEntryJs, type EntryInfo, type EntryWriter } from './queue-entry';
 
 export interface QueueOptions {
   /** The queue's folder, e.g. `<app.getPath('userData')>/sentry/queue`. Created when missing. */
@@ -23,6 +23,8 @@ export interface QueueOptions {
 /** An entry taken out of the queue by this process; nobody else can claim it until it is acked or released. */
 export interface Claim {
   info: EntryInfo;
+  /** Where the claimed file is while claimed (for streaming it as a request body). */
+  path: string;
   read(): Promise<Envelope>;
   /** Delivered (or given up): the entry is deleted. */
   ack(): Promise<void>;
@@ -74,12 +76,28 @@ export class DurableQueue {
   }
 
   /** Stores an envelope durably; resolves once it is a complete entry. Rejects on I/O errors (ENOSPC…). */
-  async push(envelope: Envelope): Promise<EntryInfo> {
+  push(envelope: Envelope): Promise<EntryInfo> {
+    return this.pushWritten(entryName(envelope, this.now()), (tmp) => this.writer(envelope, tmp));
+  }
+
+  /**
+   * Stores an entry that `write` puts (gzipped, fsynced) at the temporary path it is given, e.g. the native
+   * `writeEnvelope` streaming a minidump from disk: the queue's naming, atomic publication and caps all apply.
+   */
+  pushFile(crash: boolean, categories: string[], write: (tmpPath: string) => Promise<unknown>): Promise<EntryInfo> {
+    return this.pushWritten(entryNameFor(crash, categories, this.now()), write);
+  }
+
+  /** The entry path of an entry, while it waits unclaimed. */
+  entryPath(info: EntryInfo): string {
+    return path.join(this.entries, info.name);
+  }
+
+  private async pushWritten(info: EntryInfo, write: (tmpPath: string) => Promise<unknown>): Promise<EntryInfo> {
     await this.init();
-    const info = entryName(envelope, this.now());
     const tmp = path.join(this.tmp, `${info.name}~${process.pid}.tmp`);
     try {
-      await this.writer(envelope, tmp);
+      await write(tmp);
       await fs.rename(tmp, path.join(this.entries, info.name));
     } catch (e) {
       await fs.unlink(tmp).catch(() => undefined);
@@ -115,6 +133,7 @@ export class DurableQueue {
       }
       return {
         info,
+        path: to,
         read: () => readEntry(to),
         ack: () => fs.unlink(to).catch(() => undefined),
         release: () => fs.rename(to, from).catch(() => undefined),

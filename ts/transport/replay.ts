@@ -77,16 +77,21 @@ export class Replayer {
       if (!claim) break;
       if (!first && this.options.gapMs !== 0) await sleep(this.options.gapMs ?? 100);
       first = false;
-      let envelope;
-      try {
-        envelope = await claim.read();
-      } catch (e) {
-        this.options.log(`queue entry ${claim.info.name} is damaged: deleted`, e);
-        this.options.onCorrupt?.();
-        await claim.ack();
-        continue;
+      // Crash entries (the big ones) are streamed from disk as they are; only a 413 makes one read back whole, for
+      // the JS downgrade path below (an entry written by `sendCrash` in a process that has since exited).
+      let outcome = claim.info.crash ? await this.deliverer.deliverFile(claim.path, claim.info.categories) : undefined;
+      if (outcome === undefined || outcome === 'too-large') {
+        let envelope;
+        try {
+          envelope = await claim.read();
+        } catch (e) {
+          this.options.log(`queue entry ${claim.info.name} is damaged: deleted`, e);
+          this.options.onCorrupt?.();
+          await claim.ack();
+          continue;
+        }
+        outcome = await this.deliverer.deliver(envelope);
       }
-      const outcome = await this.deliverer.deliver(envelope);
       if (outcome === 'retry') {
         await claim.release();
         if (claim.info.categories.some((c) => this.limiter.isLimited(c))) continue; // waits for its deadline

@@ -34,15 +34,31 @@ export function headerValue(value: string | string[] | undefined): string | null
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Writes an encoded body into a writable request, with its length or chunked. */
-export function pipeBody(body: EncodedBody, sink: { write(chunk: Uint8Array): unknown; end(): unknown }, onError: (e: Error) => void): void {
+/** Where a body goes: Node's `ClientRequest`, or Electron's (a Writable too, but typed here by what is used). */
+export interface BodySink {
+  write(chunk: Uint8Array): unknown;
+  end(): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * Writes an encoded body into a writable request, with its length or chunked. A stream is paused while the
+ * socket's buffer is full (`write` → false, until `drain`): a file streamed from disk would otherwise be read far
+ * ahead of the network into memory, the very copy that streaming a minidump is meant to avoid.
+ */
+export function pipeBody(body: EncodedBody, sink: BodySink, onError: (e: Error) => void): void {
   if (body.kind === 'bytes') {
     sink.write(body.bytes);
     sink.end();
     return;
   }
   const stream: Readable = body.stream;
-  stream.on('data', (chunk: Buffer) => sink.write(chunk));
+  stream.on('data', (chunk: Buffer) => {
+    if (sink.write(chunk) === false && sink.once) {
+      stream.pause();
+      sink.once('drain', () => stream.resume());
+    }
+  });
   stream.once('end', () => sink.end());
   stream.once('error', onError);
 }

@@ -8,6 +8,7 @@ import {
   type TransportMakeRequestResponse,
 } from '@sentry/core';
 import type { BodyEncodingOptions } from './body';
+import { sendCrash, type CrashSendResult, type NativeCrash } from './crash-send';
 import { Deliverer } from './deliver';
 import { isElectronMain, makeElectronNetRequest } from './electron-net-request';
 import { loadNativeEnvelope, nativeEntryWriter, nativeMinidumpStripper } from './native-envelope';
@@ -52,6 +53,12 @@ export interface NativeTransport extends Transport {
   /** Stops the replay timers (the queue stays on disk for the next start). */
   close(): void;
   readonly queue: DurableQueue | undefined;
+  /**
+   * Sends a native crash without the minidump ever entering the JS heap: the envelope is written natively into
+   * the queue and streamed from there (see `crash-send.ts`). Never rejects; needs the native addon (without it
+   * resolves `dropped`).
+   */
+  sendCrash(crash: NativeCrash): Promise<CrashSendResult>;
 }
 
 /**
@@ -97,6 +104,41 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
       })
     : undefined;
   const pending = new Set<Promise<unknown>>();
+  const sizeLimits = { ...SENTRY_SIZE_LIMITS, ...options.sizeLimits };
+
+  async function crash(report: NativeCrash): Promise<CrashSendResult> {
+    const eventId = report.event.event_id ?? '';
+    if (!native) {
+      log('sendCrash needs the native addon: crash dropped');
+      options.recordDroppedEvent('internal_sdk_error', 'error', 1);
+      return { eventId, outcome: 'dropped', form: 'full' };
+    }
+    try {
+      return await sendCrash(
+        {
+          native: {
+            writeEnvelope: async (spec, file) => native.writeEnvelope(spec as never, file),
+            stripMinidumpMemory: async (src, dst) => native.stripMinidumpMemory(src, dst),
+          },
+          deliverer,
+          queue,
+          canStrip: options.stripMinidump !== false,
+          sizeLimits,
+          header: {},
+          onRetry: () => replayer?.failed(),
+          onSent: () => void queue?.list().then((l) => (l.length > 0 ? replayer?.drain() : undefined)),
+          isBacklogged: () => replayer?.backlogged ?? false,
+          log,
+          recordDroppedEvent: (reason, category) => options.recordDroppedEvent(reason, category, 1),
+        },
+        report,
+      );
+    } catch (e) {
+      log('sendCrash failed', e);
+      options.recordDroppedEvent('internal_sdk_error', 'error', 1);
+      return { eventId, outcome: 'dropped', form: 'full' };
+    }
+  }
 
   async function store(envelope: Envelope): Promise<void> {
     // Client reports are not worth a disk write: the next one carries the counts again.
@@ -146,6 +188,12 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
       } finally {
         clearTimeout(timer);
       }
+    },
+    sendCrash(report) {
+      const p = crash(report);
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return p;
     },
     drain: () => replayer?.drain() ?? Promise.resolve(),
     close: () => replayer?.close(),

@@ -1,0 +1,77 @@
+import test from 'ava';
+import type { MinidumpReport } from '@acme/sentry-electron-native';
+import { parseMinidumpSync } from '@acme/sentry-electron-native';
+import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/common/event-from-report';
+import { FIXTURE_SYMBOLS, fixtureDump, fixtureManifest } from './helpers/fixtures';
+
+const manifest = fixtureManifest();
+const report = (kind: string, allThreads = false): MinidumpReport =>
+  parseMinidumpSync(fixtureDump(manifest.kinds[kind]!), { symbols: [FIXTURE_SYMBOLS], allThreads });
+
+test('a null write becomes a fatal native exception with the crashing frames oldest-first', (t) => {
+  const r = report('null_write');
+  const event = eventFromReport(r);
+  t.is(event.platform, 'native');
+  t.is(event.level, 'fatal');
+  t.regex(event.event_id ?? '', /^[0-9a-f]{32}$/);
+  const exception = event.exception!.values![0]!;
+  t.is(exception.type, 'SIGSEGV');
+  t.is(exception.value, `${r.crash!.reason} at ${r.crash!.address}`);
+  t.deepEqual(exception.mechanism, { type: 'minidump', handled: false, synthetic: true });
+  t.is(exception.thread_id, r.crash!.threadId);
+  const frames = exception.stacktrace!.frames! as NativeStackFrame[];
+  const top = frames[frames.length - 1]!;
+  t.is(top.function, 'crash_null_write');
+  t.true(top.filename!.endsWith('crashers.c'));
+  t.is(top.lineno, manifest.kinds.null_write!.line!);
+  t.is(top.instruction_addr, r.crashingThread!.frames[0]!.instruction);
+  t.is(top.trust, 'context');
+  // `package` is the module's full code file, not the file name the frame carries.
+  t.is(top.package, r.modules.find((m) => m.codeFile.endsWith('/crash-fixture'))!.codeFile);
+  t.is(frames.length, r.crashingThread!.frames.length);
+  t.is(event.tags!['crash.reason'], r.crash!.reason);
+  t.false('process.type' in event.tags!); // not an Electron process: no annotation to tell it
+});
+
+test('threads, debug images and contexts come from the report', (t) => {
+  const r = report('thread_null_write', true);
+  const event = eventFromReport(r);
+  const threads = event.threads!.values!;
+  t.is(threads.length, r.threads.length);
+  const crashed = threads.filter((th) => th.crashed);
+  t.is(crashed.length, 1);
+  t.is(crashed[0]!.id, r.crash!.threadId);
+  t.is(crashed[0]!.name, manifest.kinds.thread_null_write!.threadName!);
+  t.truthy(crashed[0]!.stacktrace!.frames!.length);
+
+  const images = event.debug_meta!.images as unknown as NativeDebugImage[];
+  t.is(images.length, r.modules.length);
+  const fixture = images.find((i) => i.code_file.endsWith('/crash-fixture'))!;
+  t.is(fixture.type, 'elf');
+  t.is(fixture.debug_id, '780d7188-1666-be9d-29ae-563ccc4dc4ac');
+  t.regex(fixture.image_addr, /^0x[0-9a-f]+$/);
+  t.true(fixture.image_size > 0);
+  t.truthy(fixture.code_id);
+
+  t.like(event.contexts!.os, { name: 'Linux', version: r.system.osVersion });
+  t.like(event.contexts!.device, { arch: r.system.cpuArch, processor_count: r.system.cpuCount });
+});
+
+test('a dump without a crash has no exception; Windows and macOS images get their types', (t) => {
+  const r = report('no_crash');
+  const event = eventFromReport(r);
+  t.is(event.exception, undefined);
+  t.false('crash.reason' in event.tags!);
+  const win = eventFromReport({ ...r, system: { ...r.system, os: 'Windows NT' }, processType: 'renderer' });
+  t.is((win.debug_meta!.images![0] as unknown as NativeDebugImage).type, 'pe');
+  t.is(win.tags!['process.type'], 'renderer');
+  const mac = eventFromReport({ ...r, system: { ...r.system, os: 'Mac OS X' } });
+  t.is((mac.debug_meta!.images![0] as unknown as NativeDebugImage).type, 'macho');
+});
+
+test('Breakpad debug ids map to Sentry debug ids, age appended only when not 0', (t) => {
+  t.is(sentryDebugId('780D71881666BE9D29AE563CCC4DC4AC0'), '780d7188-1666-be9d-29ae-563ccc4dc4ac');
+  t.is(sentryDebugId('3249D99D0C4049318610F4E4FB0B69361'), '3249d99d-0c40-4931-8610-f4e4fb0b6936-1');
+  t.is(sentryDebugId(null), undefined);
+  t.is(sentryDebugId('nope'), undefined);
+});
