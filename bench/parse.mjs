@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Parse benchmark: our parseMinidump vs @sentry/electron 7's JS parser, rust-minidump's minidump-stackwalk and
-// Breakpad's minidump_stackwalk. NOT a test: it measures, writes bench/RESULTS.md and always exits 0 unless it
-// could not run at all (pass --strict to exit 1 when a target is missed).
+// Breakpad's minidump_stackwalk. NOT a test: it measures, writes its section of bench/RESULTS.md (see
+// results-file.mjs) and always exits 0 unless it could not run at all (pass --strict to exit 1 when a target is
+// missed).
 //
 //   node bench/parse.mjs [--iterations N] [--warmup N] [--elu-parses N] [--big-mib N] [--rss-runs N]
 //                        [--no-big] [--with-symbols] [--only SUBSTR] [--out FILE] [--strict]
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeBigDump, DEFAULT_BASE as BIG_BASE } from './make-big-dump.mjs';
+import { writeResultsSection } from './results-file.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -592,7 +594,7 @@ const cmd = ['node', path.relative(process.cwd(), THIS_FILE) || THIS_FILE, ...ar
 const totalS = (performance.now() - started) / 1000;
 const L = [];
 L.push('# Parse benchmark results', '');
-L.push(`Written by \`bench/parse.mjs\` on ${new Date().toISOString()} — regenerated on every run; do not edit by hand.`, '');
+L.push(`Written by \`bench/parse.mjs\` on ${new Date().toISOString()} — this section is regenerated on every run; do not edit by hand.`, '');
 L.push('## Machine and command', '');
 L.push(`- CPU: ${machine.cpu}, ${machine.cores} cores; memory ${machine.memGiB} GiB; ${machine.kernel}`);
 L.push(`- Node ${machine.node}; load average (1/5/15 min) at start ${loadStart}, at end ${machineInfo().loadavg}`);
@@ -653,7 +655,7 @@ if (rssRows.length) {
   for (const r of rssRows) L.push(`| ${r.label} | ${r.ok ? fmtMB(r.growthKb) : `fail (${r.error})`} | ${fmtMB(r.peakKb)} | ${fmtMs(r.ms)} | ${r.method} |`);
   L.push('');
 }
-fs.writeFileSync(OUT, L.join('\n'));
+writeResultsSection(OUT, 'parse', L.join('\n')); // only this script's section of RESULTS.md
 console.log(L.join('\n'));
 log(`bench: wrote ${path.relative(process.cwd(), OUT)} in ${totalS.toFixed(0)} s`);
 if (STRICT && targets.some((t) => t.met === false)) process.exitCode = 1;

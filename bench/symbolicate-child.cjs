@@ -1,0 +1,106 @@
+'use strict';
+// One measured process of bench/symbolicate.mjs (kept tiny, CommonJS, so that the whole-process wall time the
+// parent measures is node + require + the call, not the bench's own code):
+//
+//   node bench/symbolicate-child.cjs '<json>'
+//
+//   {"mode":"ours", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH|null, "module":NAME}
+//       require(lib); when `prime`, one parseMinidump(prime) without symbols first (loads the addon and starts its
+//       threads, nothing symbol related); then resets the peak-RSS counter and times ONE parseMinidump(dump, options).
+//   {"mode":"indutny", "pkg":PATH, "sym":PATH, "addresses":[...]}
+//       require(@indutny/breakpad); times one symbolicateFrames(createReadStream(sym), addresses).
+//   {"mode":"diag", "lib":DIR, "dump":PATH}
+//       where a process's first call goes: libc detection, loading the addon, the first and second parses.
+//
+// Prints one line of JSON. Times are performance.now() ms; `bootMs` is the time from process start (timeOrigin)
+// to the first line of this script. Memory: VmHWM before the reset is the peak of start-up (+ require + prime);
+// VmHWM after is the peak since the reset (clear_refs 5, Linux >= 4.0), i.e. of the timed call.
+const tTop = performance.now();
+const fs = require('node:fs');
+
+const status = (field) => {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+};
+const resetHwm = () => {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function main() {
+  const a = JSON.parse(process.argv[2]);
+  const out = { bootMs: tTop };
+  if (a.mode === 'ours') {
+    let t = performance.now();
+    const lib = require(a.lib);
+    out.requireMs = performance.now() - t;
+    if (a.prime) {
+      t = performance.now();
+      await lib.parseMinidump(a.prime);
+      out.primeMs = performance.now() - t;
+    }
+    out.hwmStartKb = status('VmHWM');
+    out.hwmReset = resetHwm();
+    out.rssBeforeKb = status('VmRSS');
+    t = performance.now();
+    const r = await lib.parseMinidump(a.dump, a.options);
+    out.callMs = performance.now() - t;
+    out.hwmCallKb = status('VmHWM');
+    out.peakKb = Math.max(out.hwmStartKb, out.hwmCallKb);
+    const frames = r.crashingThread?.frames ?? [];
+    out.symbolsLoaded = r.modules.some((m) => m.symbolsLoaded && (m.debugFile === a.module || m.codeFile.endsWith(`/${a.module}`)));
+    out.frames = frames.length;
+    out.named = frames.filter((f) => f.function).length;
+    out.inlines = frames.reduce((n, f) => n + f.inlines.length, 0);
+    out.frame0 = frames[0]?.inlines?.[0]?.function ?? frames[0]?.function ?? null;
+  } else if (a.mode === 'indutny') {
+    let t = performance.now();
+    const { symbolicateFrames } = require(a.pkg);
+    out.requireMs = performance.now() - t;
+    out.hwmStartKb = status('VmHWM');
+    out.hwmReset = resetHwm();
+    out.rssBeforeKb = status('VmRSS');
+    t = performance.now();
+    const r = await symbolicateFrames(fs.createReadStream(a.sym), a.addresses);
+    out.callMs = performance.now() - t;
+    out.hwmCallKb = status('VmHWM');
+    out.peakKb = Math.max(out.hwmStartKb, out.hwmCallKb);
+    out.named = r.filter((x) => x?.name).length;
+  } else if (a.mode === 'diag') {
+    let t = performance.now();
+    const lib = require(a.lib);
+    out.requireMs = performance.now() - t;
+    // The package loads its addon on the first call: it tells glibc from musl (process.report.getReport), then
+    // dlopens the .node file. Timed here through the package's own loader (the same module instance, so the
+    // parses below do not load it again), then one more getReport alone, to show its share.
+    t = performance.now();
+    require(require('node:path').join(a.lib, 'build/native/load.js')).loadNative();
+    out.loadNativeMs = performance.now() - t;
+    t = performance.now();
+    const report = process.report;
+    const excluded = report.excludeNetwork;
+    report.excludeNetwork = true;
+    report.getReport();
+    report.excludeNetwork = excluded;
+    out.getReportMs = performance.now() - t;
+    t = performance.now();
+    await lib.parseMinidump(a.dump);
+    out.firstParseMs = performance.now() - t;
+    t = performance.now();
+    await lib.parseMinidump(a.dump);
+    out.secondParseMs = performance.now() - t;
+  } else {
+    throw new Error(`unknown mode ${a.mode}`);
+  }
+  out.endMs = performance.now();
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((e) => {
+  process.stdout.write(JSON.stringify({ error: String(e?.stack ?? e) }) + '\n');
+  process.exitCode = 1;
+});
