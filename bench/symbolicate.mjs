@@ -250,7 +250,7 @@ else if (!rust.ok) log(`bench: minidump-stackwalk reports "${rust.version}", wan
 if (!breakpadOk) log(`bench: ${BREAKPAD_STACKWALK} missing (devDependency minidump): npm install`);
 if (!indutny)
   log(`bench: @indutny/breakpad not found in ${INDUTNY_DIRS.join(', ')}: skipping its part ` +
-    '(npm install --prefix /tmp/bench-deps @indutny/breakpad@1.2.3, or set BENCH_INDUTNY_BREAKPAD to the folder holding its node_modules)');
+    '(run npm ci: it is a devDependency; or set BENCH_INDUTNY_BREAKPAD to a folder holding its node_modules)');
 log(`bench: ${path.relative(DUMPS_DIR, DUMP)} with ${SYM_REL} (${(symBytes / 1e6).toFixed(1)} MB); ${ROUNDS} rounds of new processes, ` +
   `${LOOKUP_ROUNDS} in-process lookup rounds; load ${machine.loadavg}`);
 
