@@ -245,3 +245,82 @@ pub fn strip_minidump_memory_sync(src: String, dst: String) -> Result<NativeStri
         .map(stripped)
         .map_err(to_js)
 }
+
+/// What `downgradeEnvelopeFile*` wrote: the new gzipped envelope, how many minidumps it stripped or
+/// dropped, and how many attachment items it still holds.
+#[napi(object)]
+pub struct NativeDowngraded {
+    pub path: String,
+    pub bytes: f64,
+    pub sha256: String,
+    pub minidumps: u32,
+    pub attachments: u32,
+}
+
+fn downgrade_mode(mode: &str) -> Result<envelope::DowngradeMode> {
+    match mode {
+        "strip-minidump-memory" => Ok(envelope::DowngradeMode::StripMinidumpMemory),
+        "drop-minidump" => Ok(envelope::DowngradeMode::DropMinidump),
+        other => Err(to_js(EnvelopeError::InvalidArgument(format!(
+            "mode must be 'strip-minidump-memory' or 'drop-minidump', got {other:?}"
+        )))),
+    }
+}
+
+fn downgraded(d: envelope::Downgraded) -> NativeDowngraded {
+    let w = written(d.written);
+    NativeDowngraded {
+        path: w.path,
+        bytes: w.bytes,
+        sha256: w.sha256,
+        minidumps: d.minidumps as u32,
+        attachments: d.attachments as u32,
+    }
+}
+
+/// Rewrites an envelope file without its minidump's memory, or without its minidump.
+pub struct DowngradeTask {
+    src: PathBuf,
+    dst: PathBuf,
+    mode: envelope::DowngradeMode,
+}
+
+impl Task for DowngradeTask {
+    type Output = envelope::Downgraded;
+    type JsValue = NativeDowngraded;
+
+    fn compute(&mut self) -> Result<envelope::Downgraded> {
+        envelope::downgrade_envelope_file(&self.src, &self.dst, self.mode).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, output: envelope::Downgraded) -> Result<NativeDowngraded> {
+        Ok(downgraded(output))
+    }
+}
+
+/// Writes `dst` (gzipped, atomically) as the envelope file `src` with its `event.minidump` stripped of
+/// its memory or dropped, streaming on the libuv pool.
+#[napi(ts_return_type = "Promise<NativeDowngraded>")]
+pub fn downgrade_envelope_file_async(
+    src: String,
+    dst: String,
+    mode: String,
+) -> Result<AsyncTask<DowngradeTask>> {
+    Ok(AsyncTask::new(DowngradeTask {
+        src: src.into(),
+        dst: dst.into(),
+        mode: downgrade_mode(&mode)?,
+    }))
+}
+
+/// `downgradeEnvelopeFileAsync` on the calling thread.
+#[napi]
+pub fn downgrade_envelope_file_sync(
+    src: String,
+    dst: String,
+    mode: String,
+) -> Result<NativeDowngraded> {
+    envelope::downgrade_envelope_file(src.as_ref(), dst.as_ref(), downgrade_mode(&mode)?)
+        .map(downgraded)
+        .map_err(to_js)
+}

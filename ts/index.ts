@@ -13,12 +13,16 @@ export { defaultSymbolCacheDir } from './native/cache-dir';
 export {
   buildEnvelope,
   buildEnvelopeSync,
+  downgradeEnvelopeFile,
+  downgradeEnvelopeFileSync,
   stripMinidumpMemory,
   stripMinidumpMemorySync,
   writeEnvelope,
   writeEnvelopeSync,
   type EnvelopeItemSpec,
   type EnvelopeSpec,
+  type DowngradedEnvelope,
+  type DowngradeMode,
   type StrippedMinidump,
   type WrittenEnvelope,
 } from './native/envelope';

@@ -145,3 +145,39 @@ export function stripMinidumpMemory(src: string, dst: string): Promise<StrippedM
 export function stripMinidumpMemorySync(src: string, dst: string): StrippedMinidump {
   return inline((native) => native.stripMinidumpMemorySync(filePath(src, 'the source dump'), filePath(dst, 'the destination')));
 }
+
+/** What `downgradeEnvelopeFile` wrote: the new gzipped envelope, the minidumps it handled, the attachments left. */
+export interface DowngradedEnvelope extends WrittenEnvelope {
+  /** `event.minidump` items found in the source (stripped or dropped). */
+  minidumps: number;
+  /** Attachment items left in the new envelope (a stripped minidump included). */
+  attachments: number;
+}
+
+export type DowngradeMode = 'strip-minidump-memory' | 'drop-minidump';
+
+function downgradeMode(mode: unknown): DowngradeMode {
+  if (mode !== 'strip-minidump-memory' && mode !== 'drop-minidump') {
+    throw bad("mode must be 'strip-minidump-memory' or 'drop-minidump'");
+  }
+  return mode;
+}
+
+/**
+ * Writes `dstPath` (gzipped, atomically) as the envelope file `srcPath` (gzipped or plain), read as a stream off
+ * the JS thread, with its `event.minidump` attachment replaced by the memory-stripped dump or removed (item
+ * lengths fixed). For a queued crash entry refused with 413: the dump never enters the JS heap.
+ */
+export function downgradeEnvelopeFile(srcPath: string, dstPath: string, mode: DowngradeMode): Promise<DowngradedEnvelope> {
+  return onPool({}, (native) => {
+    const args = [filePath(srcPath, 'the source envelope'), filePath(dstPath, 'the destination'), downgradeMode(mode)] as const;
+    return () => native.downgradeEnvelopeFileAsync(...args);
+  });
+}
+
+/** `downgradeEnvelopeFile` on the calling thread. */
+export function downgradeEnvelopeFileSync(srcPath: string, dstPath: string, mode: DowngradeMode): DowngradedEnvelope {
+  return inline((native) =>
+    native.downgradeEnvelopeFileSync(filePath(srcPath, 'the source envelope'), filePath(dstPath, 'the destination'), downgradeMode(mode)),
+  );
+}

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Event } from '@sentry/core';
 import type { Deliverer } from './deliver';
-import type { DurableQueue } from './queue';
+import type { Claim, DurableQueue } from './queue';
 import type { EntryInfo } from './queue-entry';
 import type { SizeLimits } from './size-policy';
 import { MINIDUMP_ATTACHMENT_TYPE } from './size-policy';
@@ -57,13 +57,17 @@ const categoriesOf = (spec: { items: unknown[] }): string[] => (spec.items.lengt
  * The crash path that never copies the minidump through the JS heap: the envelope is written natively (gzip, the
  * dump streamed from disk) straight into the durable queue as a crash entry (`.c.`: never evicted for a lesser
  * one), then that file is streamed as the request body and deleted only after a 2xx. Too large (pre-send or 413):
- * the entry is replaced by one with the stripped dump, then by the event alone. 5xx and network errors leave the
+ * the entry is replaced by one with the stripped dump, then by the event alone: the smaller form is published as a
+ * new entry first, and only then is the larger one removed, so a process that dies in between leaves the crash in
+ * the queue (the larger form, still claimed, is returned by the next `recover`). 5xx and network errors leave the
  * entry queued for the replay, with its back-off. Without a queue, the entry lives in a temp folder for one try.
  */
 export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Promise<CrashSendResult> {
   const eventId = crash.event.event_id ?? randomUUID().replace(/-/g, '');
   const event = { ...crash.event, event_id: eventId };
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'sentry-crash-'));
+  // The claimed entry of the form that was too large: removed only once the next form is safely queued.
+  const held: { claim?: Claim } = {};
   try {
     const dumpBytes = (await fs.stat(crash.minidumpPath)).size;
     // Over the uncompressed attachment limit, the whole dump is refused anyway: start from the stripped form.
@@ -94,7 +98,7 @@ export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Prom
         ],
         gzip: true,
       };
-      const outcome = await writeAndSend(deps, spec, scratch);
+      const outcome = await writeAndSend(deps, spec, scratch, held);
       if (outcome === 'too-large') {
         deps.log(`crash envelope too large (${form}): trying a smaller form`);
         continue;
@@ -103,17 +107,26 @@ export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Prom
     }
     deps.log('crash envelope too large even without its minidump: dropped');
     deps.recordDroppedEvent('send_error', 'error');
+    await held.claim?.ack();
+    held.claim = undefined;
     return { eventId, outcome: 'dropped', form: 'without-minidump' };
   } finally {
+    // A smaller form could not be written (a full disk…): the larger one goes back to the queue, not away.
+    await held.claim?.release();
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
 
-/** Writes one form of the envelope as an entry and makes one delivery attempt, keeping the entry on 'retry'. */
+/**
+ * Writes one form of the envelope as an entry and makes one delivery attempt, keeping the entry on 'retry'. The
+ * larger form's claim in `held` is acked (deleted) only after this form is a complete entry; on 'too-large' this
+ * form's claim is left in `held` in turn, for the next form (or the final drop) to remove.
+ */
 async function writeAndSend(
   deps: CrashSenderDeps,
   spec: { header: Record<string, unknown>; items: unknown[]; gzip: boolean },
   scratch: string,
+  held: { claim?: Claim },
 ): Promise<'sent' | 'queued' | 'dropped' | 'too-large'> {
   const { queue, deliverer } = deps;
   if (!queue) {
@@ -129,6 +142,9 @@ async function writeAndSend(
     return outcome;
   }
   const info: EntryInfo = await queue.pushFile(true, categoriesOf(spec), (tmp) => deps.native.writeEnvelope(spec, tmp));
+  // The smaller form is durable: only now may the larger one go.
+  await held.claim?.ack();
+  held.claim = undefined;
   // A backlog waits: this crash goes out behind it, in order, on the replay's schedule.
   if (deps.isBacklogged()) return 'queued';
   const claim = await queue.claim((e) => e.name === info.name);
@@ -139,7 +155,11 @@ async function writeAndSend(
     deps.onRetry();
     return 'queued';
   }
-  await claim.ack(); // sent, refused for good, or about to be replaced by a smaller form
+  if (outcome === 'too-large') {
+    held.claim = claim; // removed once the smaller form is queued
+    return outcome;
+  }
+  await claim.ack(); // sent, or refused for good
   if (outcome === 'sent') deps.onSent();
   return outcome;
 }

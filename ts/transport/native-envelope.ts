@@ -10,6 +10,8 @@ import type { MinidumpStripper } from './size-policy';
 interface NativeEnvelopeApi {
   writeEnvelope(spec: NativeEnvelopeSpec, path: string): unknown;
   stripMinidumpMemory(src: string, dst: string): unknown;
+  /** Present when the addon has it (a build older than the TS may not). */
+  downgradeEnvelopeFile?(src: string, dst: string, mode: 'strip-minidump-memory' | 'drop-minidump'): Promise<{ attachments: number }>;
 }
 interface NativeEnvelopeSpec {
   header: Record<string, unknown>;

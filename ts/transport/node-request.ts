@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { connectTunnel, proxyAuthHeader, proxyFor } from './proxy';
 import {
@@ -32,9 +33,11 @@ export function makeNodeRequest(options: RequestOptions = {}): RequestFn {
     if (proxy && target.protocol === 'https:') {
       // TLS inside a CONNECT tunnel: a fresh tunnel per request, so no keep-alive through a proxy.
       const socket = await connectTunnel(proxy, target, timeoutMs);
+      const host = target.hostname.replace(/^\[|\]$/g, '');
       const secure = tls.connect({
         socket,
-        servername: target.hostname,
+        // SNI takes a host name only (RFC 6066): an IP target is checked against the certificate's IP SANs.
+        ...(isIP(host) ? { host } : { servername: host }),
         ...(options.caCerts ? { ca: options.caCerts } : {}),
       });
       open = (h, cb) => https.request(target, { method: 'POST', headers: h, createConnection: () => secure }, cb);

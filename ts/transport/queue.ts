@@ -88,16 +88,34 @@ export class DurableQueue {
     return this.pushWritten(entryNameFor(crash, categories, this.now()), write);
   }
 
+  /**
+   * `pushFile` for an entry whose categories are known only once it is written (a downgraded crash: are there
+   * attachments left?): `write` resolves to them, and the entry is published under the name they give.
+   */
+  pushFileThen(crash: boolean, write: (tmpPath: string) => Promise<string[]>): Promise<EntryInfo> {
+    let categories: string[] = [];
+    const provisional = entryNameFor(crash, [], this.now());
+    return this.pushWritten(provisional, async (tmp) => {
+      categories = await write(tmp);
+    }, () => ({ ...provisional, name: provisional.name.replace(/\.\.env\.gz$/, `.${categories.join('+')}.env.gz`), categories }));
+  }
+
   /** The entry path of an entry, while it waits unclaimed. */
   entryPath(info: EntryInfo): string {
     return path.join(this.entries, info.name);
   }
 
-  private async pushWritten(info: EntryInfo, write: (tmpPath: string) => Promise<unknown>): Promise<EntryInfo> {
+  private async pushWritten(
+    provisional: EntryInfo,
+    write: (tmpPath: string) => Promise<unknown>,
+    final: () => EntryInfo = () => provisional,
+  ): Promise<EntryInfo> {
     await this.init();
-    const tmp = path.join(this.tmp, `${info.name}~${process.pid}.tmp`);
+    const tmp = path.join(this.tmp, `${provisional.name}~${process.pid}.tmp`);
+    let info = provisional;
     try {
       await write(tmp);
+      info = final();
       await fs.rename(tmp, path.join(this.entries, info.name));
     } catch (e) {
       await fs.unlink(tmp).catch(() => undefined);

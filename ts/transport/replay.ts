@@ -1,5 +1,5 @@
 import type { Deliverer } from './deliver';
-import type { DurableQueue } from './queue';
+import type { Claim, DurableQueue } from './queue';
 import type { RateLimiter } from './rate-limits';
 
 export interface ReplayOptions {
@@ -11,6 +11,16 @@ export interface ReplayOptions {
   log: (message: string, error?: unknown) => void;
   /** Called for an entry that cannot be read (damaged on disk): it is deleted and counted. */
   onCorrupt?: () => void;
+  /**
+   * The native `downgradeEnvelopeFile` (ts/native/envelope.ts): a crash entry refused as too large is rewritten
+   * from disk to disk, its minidump stripped and then dropped, never read into the JS heap. Without it, such an
+   * entry is read back whole and downgraded in JS.
+   */
+  downgradeFile?: (src: string, dst: string, mode: 'strip-minidump-memory' | 'drop-minidump') => Promise<{ attachments: number }>;
+  /** Whether the downgrade may strip the minidump's memory before dropping it (default true). */
+  canStrip?: boolean;
+  /** Called when a crash entry loses its minidump (counted as a lost attachment). */
+  onMinidumpDropped?: () => void;
 }
 
 /**
@@ -69,17 +79,63 @@ export class Replayer {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * A crash entry refused as too large: each smaller form (stripped minidump, then none) is written natively from
+   * the entry's file into a new entry, and only once that entry is published is the larger one removed (a process
+   * dying in between leaves the crash queued). Resolves to the claim of the last form tried and its outcome, or
+   * `undefined` when another process claimed the new entry first.
+   */
+  private async downgradeCrash(first: Claim): Promise<DowngradedClaim | undefined> {
+    const downgrade = this.options.downgradeFile!;
+    let held = first;
+    const modes = [...(this.options.canStrip === false ? [] : (['strip-minidump-memory'] as const)), 'drop-minidump' as const];
+    try {
+      for (const mode of modes) {
+        let info;
+        try {
+          info = await this.queue.pushFileThen(true, async (tmp) => {
+            const done = await downgrade(held.path, tmp, mode);
+            return done.attachments > 0 ? ['error', 'attachment'] : ['error'];
+          });
+        } catch (e) {
+          if (mode === 'drop-minidump') throw e;
+          this.options.log(`could not strip the minidump of ${held.info.name}: dropping it instead`, e);
+          continue;
+        }
+        if (mode === 'drop-minidump') this.options.onMinidumpDropped?.();
+        // The smaller form is durable: only now does the larger one go.
+        await held.ack();
+        const claim = await this.queue.claim((e) => e.name === info.name);
+        if (!claim) return undefined;
+        held = claim;
+        const outcome = await this.deliverer.deliverFile(claim.path, claim.info.categories);
+        if (outcome !== 'too-large') return { claim, outcome };
+        this.options.log(`crash entry too large (${mode}): trying a smaller form`);
+      }
+      this.options.log('crash entry too large even without its minidump: dropped');
+      return { claim: held, outcome: 'dropped' };
+    } catch (e) {
+      await held.release();
+      throw e;
+    }
+  }
+
   private async run(): Promise<void> {
     await this.queue.recover();
     let first = true;
     while (!this.closed) {
-      const claim = await this.queue.claim((e) => !e.categories.some((c) => this.limiter.isLimited(c)));
+      let claim = await this.queue.claim((e) => !e.categories.some((c) => this.limiter.isLimited(c)));
       if (!claim) break;
       if (!first && this.options.gapMs !== 0) await sleep(this.options.gapMs ?? 100);
       first = false;
-      // Crash entries (the big ones) are streamed from disk as they are; only a 413 makes one read back whole, for
-      // the JS downgrade path below (an entry written by `sendCrash` in a process that has since exited).
+      // Crash entries (the big ones) are streamed from disk as they are; a 413 rewrites one natively, file to file
+      // (`downgradeCrash`). Only without the native downgrade is it read back whole, for the JS path below.
       let outcome = claim.info.crash ? await this.deliverer.deliverFile(claim.path, claim.info.categories) : undefined;
+      if (outcome === 'too-large' && this.options.downgradeFile) {
+        const next = await this.downgradeCrash(claim);
+        if (!next) continue; // the smaller form was claimed by another process: it sends it
+        ({ claim, outcome } = next);
+      }
       if (outcome === undefined || outcome === 'too-large') {
         let envelope;
         try {
@@ -110,6 +166,11 @@ export class Replayer {
     const next = Math.min(...waiting.map((e) => this.limiter.nextFree(e.categories)));
     this.schedule(Math.max(next - Date.now() + 10, this.options.gapMs ?? 100));
   }
+}
+
+export interface DowngradedClaim {
+  claim: Claim;
+  outcome: 'sent' | 'dropped' | 'retry';
 }
 
 function sleep(ms: number): Promise<void> {

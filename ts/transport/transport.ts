@@ -101,6 +101,16 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
         ...(options.maxRetryBackoffMs !== undefined ? { maxBackoffMs: options.maxRetryBackoffMs } : {}),
         log,
         onCorrupt: () => options.recordDroppedEvent('internal_sdk_error', 'default', 1),
+        // A replayed crash entry refused as too large is downgraded file to file, natively (never in the JS heap).
+        // (A custom `stripMinidump` function keeps the JS path, which calls it.)
+        ...(native?.downgradeEnvelopeFile && typeof options.stripMinidump !== 'function'
+          ? {
+              downgradeFile: (src: string, dst: string, mode: 'strip-minidump-memory' | 'drop-minidump') =>
+                native.downgradeEnvelopeFile!(src, dst, mode),
+              canStrip: options.stripMinidump !== false,
+            }
+          : {}),
+        onMinidumpDropped: () => options.recordDroppedEvent('send_error', 'attachment', 1),
       })
     : undefined;
   const pending = new Set<Promise<unknown>>();

@@ -6,12 +6,14 @@
 //! No napi here: the binding (`src/lib.rs` at the repository root) maps `EnvelopeError::code()` to JS.
 
 mod atomic;
+mod downgrade;
 mod envelope;
 mod error;
 mod layout;
 mod strip;
 
 pub use atomic::{write_atomic, Written};
+pub use downgrade::{downgrade_envelope_file, DowngradeMode, Downgraded};
 pub use envelope::{build_envelope, write_envelope, Item, Payload, Spec, DEFAULT_GZIP_LEVEL};
 pub use error::EnvelopeError;
 pub use strip::{strip_minidump_memory, Stripped};
