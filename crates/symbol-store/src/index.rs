@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-const MAGIC: &[u8; 8] = b"SENSYM02";
+const MAGIC: &[u8; 8] = b"SENSYM03";
 
 /// One record (or record block) of the file: an address range and its bytes in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,9 @@ pub struct Named {
 pub struct SymIndex {
     /// Length of the indexed file: an index never serves a different file.
     pub sym_len: u64,
+    /// INLINE records in Breakpad's first layout (no call-file field), which breakpad-symbols' parser rejects:
+    /// the file is then unusable, as it is for a tool that parses it whole.
+    pub legacy_inline: bool,
     pub module: Option<(u64, u32)>,
     pub funcs: Vec<Entry>,
     pub publics: Vec<Entry>,
@@ -130,6 +133,9 @@ impl SymIndex {
                     _ => None,
                 };
             } else if line.starts_with(b"INLINE ") {
+                // INLINE <depth> <call line> <call file> <origin> (<address> <size>)+ has an even number of
+                // fields after the keyword; the first layout, without <call file>, an odd number.
+                ix.legacy_inline |= !fields(&line[7..]).count().is_multiple_of(2);
                 if let Some((true, i)) = open {
                     extend(&mut ix.funcs, i);
                 }
@@ -246,7 +252,7 @@ impl SymIndex {
 
     /// The text of the records in `cover`, as a small `.sym` of its own (MODULE, FILE and INLINE_ORIGIN
     /// lines included) for breakpad-symbols' parser.
-    pub fn excerpt(&self, sym: &[u8], cover: &Cover) -> Vec<u8> {
+    pub fn excerpt(&self, sym: &[u8], cover: &Cover, address: u64) -> Vec<u8> {
         let pick = |list: &[Entry], i: Option<u32>| i.and_then(|i| list.get(i as usize).copied());
         let func = pick(&self.funcs, cover.func);
         let previous_func = pick(&self.funcs, cover.previous_func);
@@ -271,8 +277,9 @@ impl SymIndex {
             push(text(offset, len));
         }
         if let Some(f) = func {
-            let block = text(f.offset, f.len);
-            let (files, origins) = referenced_ids(block);
+            // Only the line and INLINE records covering the address: what a lookup there reads, at a fraction
+            // of the parsing (a large function has thousands of line records).
+            let (block, files, origins) = prune_block(text(f.offset, f.len), address);
             for id in files {
                 if let Some(n) = find(&self.files, id) {
                     push(text(n.offset, n.len));
@@ -283,7 +290,7 @@ impl SymIndex {
                     push(text(n.offset, n.len));
                 }
             }
-            push(block);
+            push(&block);
         }
         if let Some(f) = previous_func {
             let block = text(f.offset, f.len);
@@ -321,7 +328,7 @@ impl SymIndex {
             self.win.len() as u32,
             self.files.len() as u32,
             self.origins.len() as u32,
-            0,
+            u32::from(self.legacy_inline),
         ] {
             out.extend_from_slice(&n.to_le_bytes());
         }
@@ -354,7 +361,7 @@ impl SymIndex {
         }
         let (len, module_offset) = (r.u64()?, r.u64()?);
         let (module_len, n_funcs, n_publics, n_cfi) = (r.u32()?, r.u32()?, r.u32()?, r.u32()?);
-        let (n_win, n_files, n_origins, _) = (r.u32()?, r.u32()?, r.u32()?, r.u32()?);
+        let (n_win, n_files, n_origins, legacy) = (r.u32()?, r.u32()?, r.u32()?, r.u32()?);
         if len != sym_len {
             return None;
         }
@@ -388,6 +395,7 @@ impl SymIndex {
             funcs: entries(&mut r, n_funcs)?,
             publics: entries(&mut r, n_publics)?,
             cfi: entries(&mut r, n_cfi)?,
+            legacy_inline: legacy != 0,
             win: entries(&mut r, n_win)?,
             files: named(&mut r, n_files)?,
             origins: named(&mut r, n_origins)?,
@@ -402,27 +410,50 @@ fn find(list: &[Named], id: u32) -> Option<Named> {
         .map(|i| list[i])
 }
 
-/// FILE ids used by a FUNC block's line records and INLINE records, and the INLINE_ORIGIN ids.
-fn referenced_ids(block: &[u8]) -> (Vec<u32>, Vec<u32>) {
+/// A FUNC block cut down to its header and the line and INLINE records whose ranges cover `address`, with
+/// the FILE and INLINE_ORIGIN ids those use.
+fn prune_block(block: &[u8], address: u64) -> (Vec<u8>, Vec<u32>, Vec<u32>) {
     let (mut files, mut origins) = (Vec::new(), Vec::new());
-    for line in block.split(|&b| b == b'\n').skip(1) {
+    let mut lines = block.split(|&b| b == b'\n');
+    let mut out = lines.next().unwrap_or_default().to_vec();
+    let covers = |start: Option<u64>, size: Option<u64>| match (start, size) {
+        (Some(start), Some(size)) => address >= start && address - start < size,
+        _ => false,
+    };
+    for line in lines {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let mut t = line.split(|&b| b == b' ').filter(|t| !t.is_empty());
-        if line.starts_with(b"INLINE ") {
+        let keep = if line.starts_with(b"INLINE ") {
             // INLINE <depth> <call line> <call file> <origin> [<address> <size>]...
             let mut t = t.skip(3);
-            files.extend(dec(t.next()));
-            origins.extend(dec(t.next()));
+            let (file, origin) = (dec(t.next()), dec(t.next()));
+            let mut hit = false;
+            while let (Some(a), Some(b)) = (t.next(), t.next()) {
+                hit |= covers(hex(Some(a)), hex(Some(b)));
+            }
+            if hit {
+                files.extend(file);
+                origins.extend(origin);
+            }
+            hit
         } else {
             // <address> <size> <line> <file>
-            files.extend(dec(t.nth(3)));
+            let hit = covers(hex(t.next()), hex(t.next()));
+            if hit {
+                files.extend(dec(t.nth(1)));
+            }
+            hit
+        };
+        if keep {
+            out.push(b'\n');
+            out.extend_from_slice(line);
         }
     }
     files.sort_unstable();
     files.dedup();
     origins.sort_unstable();
     origins.dedup();
-    (files, origins)
+    (out, files, origins)
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
@@ -493,10 +524,9 @@ STACK WIN 4 2000 10 0 0 0 0 0 0 1 $T0 .raSearch =\n";
     #[test]
     fn an_excerpt_carries_everything_a_lookup_needs() {
         let ix = SymIndex::build(SYM);
-        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x1009).unwrap())).unwrap();
+        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x1009).unwrap(), 0x1009)).unwrap();
         for needed in [
             "MODULE",
-            "FILE 0 ",
             "FILE 1 ",
             "INLINE_ORIGIN 0 helper",
             "FUNC 1000",
@@ -505,14 +535,27 @@ STACK WIN 4 2000 10 0 0 0 0 0 0 1 $T0 .raSearch =\n";
             assert!(text.contains(needed), "{needed} missing from\n{text}");
         }
         assert!(!text.contains("FUNC m 2000"));
+        // Only the records covering 0x1009: the line at 0x1000 and the FILE it names stay out.
+        assert!(
+            !text.contains("1000 8 10 0")
+                && !text.contains("FILE 0 ")
+                && text.contains("1008 4 3 1")
+        );
         // Past every FUNC, the PUBLIC applies, with the FUNC before it for the parser's truncation check.
-        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x3004).unwrap())).unwrap();
+        let text = String::from_utf8(ix.excerpt(SYM, &ix.cover(0x3004).unwrap(), 0x3004)).unwrap();
         assert!(
             text.contains("PUBLIC 3000")
                 && text.contains("FUNC m 2000 10 0 other\n")
                 && !text.contains("2000 10 40 0")
         );
         assert_eq!(ix.cover(0x10), None);
+    }
+
+    #[test]
+    fn the_first_inline_layout_is_recognised() {
+        assert!(!SymIndex::build(SYM).legacy_inline);
+        let old = b"FUNC 1000 20 0 main\nINLINE 0 12 0 1008 4\n1000 8 10 0\n";
+        assert!(SymIndex::build(old).legacy_inline);
     }
 
     #[test]

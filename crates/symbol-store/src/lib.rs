@@ -70,7 +70,8 @@ struct Indexed {
     sym: Bytes,
     index: SymIndex,
     source: String,
-    excerpts: Mutex<HashMap<index::Cover, Arc<SymbolFile>>>,
+    /// Parsed excerpts by address (each holds only what a lookup at that address reads).
+    excerpts: Mutex<HashMap<u64, Option<Arc<SymbolFile>>>>,
     /// Set when the parser rejects an excerpt: from then on the module counts as having no usable symbols,
     /// as it would for a tool that parses the whole file.
     rejected: OnceLock<String>,
@@ -299,6 +300,11 @@ impl SymbolStore {
     /// Indexes `bytes`, keeps both in the cache when there is one, and serves them.
     fn keep(&self, bytes: Vec<u8>, source: String, cached: Option<&Path>) -> State {
         let index = SymIndex::build(&bytes);
+        if index.legacy_inline {
+            return State::Unusable(format!(
+                "{source}: INLINE records in the old layout are not supported"
+            ));
+        }
         if index.funcs.is_empty()
             && index.publics.is_empty()
             && index.cfi.is_empty()
@@ -329,17 +335,18 @@ impl Indexed {
         if self.rejected.get().is_some() {
             return Err(());
         }
+        let mut excerpts = self.excerpts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = excerpts.get(&address) {
+            return Ok(hit.clone());
+        }
         let Some(cover) = self.index.cover(address) else {
+            excerpts.insert(address, None);
             return Ok(None);
         };
-        let mut excerpts = self.excerpts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = excerpts.get(&cover) {
-            return Ok(Some(hit.clone()));
-        }
-        match SymbolFile::from_bytes(&self.index.excerpt(&self.sym, &cover)) {
+        match SymbolFile::from_bytes(&self.index.excerpt(&self.sym, &cover, address)) {
             Ok(file) => {
                 let file = Arc::new(file);
-                excerpts.insert(cover, file.clone());
+                excerpts.insert(address, Some(file.clone()));
                 Ok(Some(file))
             }
             Err(e) => {
