@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeBigDump, DEFAULT_BASE as BIG_BASE } from './make-big-dump.mjs';
-import { writeResultsSection } from './results-file.mjs';
+import { machineInfo, writeResultsSection } from './results-file.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -179,21 +179,6 @@ function findRustStackwalk() {
     }
   }
   return null;
-}
-
-function machineInfo() {
-  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
-  const mhz = /^cpu MHz\s*:\s*(.*)$/m.exec(cpuinfo)?.[1];
-  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1]);
-  return {
-    cpu: model + (mhz ? ` (${Number(mhz).toFixed(0)} MHz)` : ''),
-    cores: os.availableParallelism?.() ?? os.cpus().length,
-    memGiB: (memKb / 1024 / 1024).toFixed(1),
-    kernel: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
-  };
 }
 
 // Fresh copies: every timed call gets the dump's bytes written to a new, never-seen path (written outside the
