@@ -3,28 +3,13 @@ import { randomUUID } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { endpointFromDsn, makeNativeTransport } from '../ts/transport';
 import { DurableQueue } from '../ts/transport/queue';
-import { startReceiver, type BinaryItem, type ReceivedEnvelope } from '../ts/receiver';
 import { downgradeEnvelopeFile, writeEnvelope } from '../ts/native/envelope';
 import { parseMinidump } from '../ts/native/parse';
 import { FIXTURES } from './helpers/fixtures';
-import { dropRecorder, scratchDir } from './helpers/transport';
+import { dumpWithHeap, minidumpOf, receiverWithTransport, scratchDir } from './helpers/transport';
 
 const DUMP = join(FIXTURES, 'null_write.dmp');
-
-const minidumpOf = (e: ReceivedEnvelope): BinaryItem | undefined =>
-  e.items.find((i): i is BinaryItem => i.kind === 'binary' && i.headers.attachment_type === 'event.minidump');
-
-/** The fixture dump with `mib` MiB of "heap" appended, by the bench's generator (as in send-crash.spec.ts). */
-async function heapDump(dir: string, mib: number): Promise<string> {
-  const generator = pathToFileURL(join(__dirname, '..', 'bench', 'make-big-dump.mjs')).href;
-  const { makeBigDump } = (await import(generator)) as {
-    makeBigDump: (o: { base: string; out: string; mib: number; regionMib: number }) => { out: string };
-  };
-  return makeBigDump({ base: DUMP, out: join(dir, `heap-${mib}.dmp`), mib, regionMib: 1 }).out;
-}
 
 /** A crash entry as an earlier process's `sendCrash` left it: written natively into the queue, marked `.c.`. */
 async function queuedCrash(queueDir: string, dump: string, message: string): Promise<string> {
@@ -57,19 +42,8 @@ function watchReads(t: ExecutionContext, dir: string): string[] {
 }
 
 async function replay(t: ExecutionContext, queueDir: string, rejections: number) {
-  const receiver = await startReceiver({ lifetimeMs: 60_000 });
-  t.teardown(() => receiver.close());
+  const { receiver, transport, drops } = await receiverWithTransport(t, { queueDir });
   receiver.setBehaviour({ kind: '413' }, { times: rejections });
-  const { drops, recordDroppedEvent } = dropRecorder();
-  const transport = makeNativeTransport({
-    url: endpointFromDsn(receiver.dsn)!.url,
-    recordDroppedEvent,
-    log: () => undefined,
-    replayGapMs: 0,
-    queueDir,
-    flushAtStartup: false,
-  });
-  t.teardown(() => transport.close());
   await transport.drain();
   const [got] = await receiver.waitForEnvelopes(1);
   return { receiver, transport, drops, got: got! };
@@ -77,7 +51,7 @@ async function replay(t: ExecutionContext, queueDir: string, rejections: number)
 
 test.serial('a replayed crash entry refused with 413 is re-sent with its minidump stripped, file to file', async (t) => {
   const queueDir = scratchDir(t);
-  const dump = await heapDump(scratchDir(t, 'heap-'), 2);
+  const dump = (await dumpWithHeap(scratchDir(t, 'heap-'), 2)).path;
   const eventId = await queuedCrash(queueDir, dump, 'replayed');
   const reads = watchReads(t, queueDir);
   const { receiver, transport, got } = await replay(t, queueDir, 1);

@@ -4,15 +4,13 @@ import { createReadStream, createWriteStream, readdirSync, statSync } from 'node
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { endpointFromDsn, makeNativeTransport, type NativeTransportOptions } from '../ts/transport';
-import { startReceiver, type BinaryItem, type ReceivedEnvelope, type Receiver } from '../ts/receiver';
+import { makeNativeTransport, type NativeTransportOptions } from '../ts/transport';
 import { FIXTURES } from './helpers/fixtures';
-import { dropRecorder, scratchDir, sleep } from './helpers/transport';
+import { dropRecorder, dumpWithHeap, minidumpOf, receiverWithTransport, scratchDir, sleep } from './helpers/transport';
 
 const DUMP = join(FIXTURES, 'null_write.dmp');
 
@@ -23,36 +21,8 @@ const sha256File = async (file: string, range: { start?: number; end?: number } 
 };
 const event = (message: string) => ({ event_id: randomUUID().replace(/-/g, ''), level: 'fatal' as const, message });
 
-async function setup(t: ExecutionContext, extra: Partial<NativeTransportOptions> = {}) {
-  const receiver: Receiver = await startReceiver({ lifetimeMs: 60_000 });
-  t.teardown(() => receiver.close());
-  const { drops, recordDroppedEvent } = dropRecorder();
-  const transport = makeNativeTransport({
-    url: endpointFromDsn(receiver.dsn)!.url,
-    recordDroppedEvent,
-    log: () => undefined,
-    replayGapMs: 0,
-    retryBackoffMs: 100,
-    // No start-up replay racing the test's own send for the entry it has just written.
-    flushAtStartup: false,
-    ...extra,
-  });
-  t.teardown(() => transport.close());
-  return { receiver, transport, drops };
-}
-
-/** The fixture dump with `mib` MiB of pseudo-random "heap" appended, by the bench's generator. */
-async function bigDump(dir: string, mib: number, regionMib: number): Promise<{ path: string; size: number }> {
-  const generator = pathToFileURL(join(__dirname, '..', 'bench', 'make-big-dump.mjs')).href;
-  const { makeBigDump } = (await import(generator)) as {
-    makeBigDump: (o: { base: string; out: string; mib: number; regionMib: number }) => { out: string };
-  };
-  const out = makeBigDump({ base: DUMP, out: join(dir, `heap-${mib}.dmp`), mib, regionMib }).out;
-  return { path: out, size: statSync(out).size };
-}
-
-const minidumpOf = (e: ReceivedEnvelope): BinaryItem | undefined =>
-  e.items.find((i): i is BinaryItem => i.kind === 'binary' && i.headers.attachment_type === 'event.minidump');
+const setup = (t: ExecutionContext, extra: Partial<NativeTransportOptions> = {}) =>
+  receiverWithTransport(t, { retryBackoffMs: 100, ...extra });
 
 for (const queued of [true, false]) {
   test(`a real dump sent by sendCrash arrives intact and gzipped (${queued ? 'queue folder' : 'no queue: temp folder'})`, async (t) => {
@@ -91,7 +61,7 @@ test('receiver 500 then OK: the crash entry stays queued (marked as a crash) and
 test('413: written again natively with the stripped minidump, then without it', async (t) => {
   const queueDir = scratchDir(t);
   const { receiver, transport, drops } = await setup(t, { queueDir });
-  const heapDump = (await bigDump(scratchDir(t, 'heap-dump-'), 2, 1)).path;
+  const heapDump = (await dumpWithHeap(scratchDir(t, 'heap-dump-'), 2, 1)).path;
   receiver.setBehaviour({ kind: '413' }, { times: 1 });
   const first = await transport.sendCrash({ event: event('stripped'), minidumpPath: heapDump });
   t.like(first, { outcome: 'sent', form: 'stripped' });
@@ -112,7 +82,7 @@ test('413: written again natively with the stripped minidump, then without it', 
 
 test('a ~50 MB dump is streamed: the JS heap never holds a copy of it', async (t) => {
   const dir = scratchDir(t, 'big-dump-');
-  const { path: big, size } = await bigDump(dir, 50, 8);
+  const { path: big, size } = await dumpWithHeap(dir, 50, 8);
   t.true(size > 50 * 1024 * 1024);
 
   // A server that streams the body to disk (decompressed), so that it adds no copy of its own to the heap.

@@ -1,9 +1,13 @@
+import type { ExecutionContext } from 'ava';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createEnvelope, type Envelope } from '@sentry/core';
-import type { ReceivedEnvelope } from '../../ts/receiver';
+import { startReceiver, type BinaryItem, type ReceivedEnvelope } from '../../ts/receiver';
+import { endpointFromDsn, makeNativeTransport, type NativeTransportOptions } from '../../ts/transport';
+import { FIXTURES } from './fixtures';
 
 /** An error-event envelope whose event carries `tag` (to find it at the receiver) and optional padding. */
 export function eventEnvelope(tag: string, padding = 0): Envelope {
@@ -73,4 +77,39 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(20);
   }
+}
+
+/** The `event.minidump` attachment of a received envelope, if it has one. */
+export const minidumpOf = (e: ReceivedEnvelope): BinaryItem | undefined =>
+  e.items.find((i): i is BinaryItem => i.kind === 'binary' && i.headers.attachment_type === 'event.minidump');
+
+/**
+ * A local receiver and a transport pointed at it, both closed when the test ends. The queue is not replayed at
+ * start-up, so nothing races the test's own sends; `options` adds or overrides (e.g. `queueDir`).
+ */
+export async function receiverWithTransport(t: ExecutionContext, options: Partial<NativeTransportOptions> = {}) {
+  const receiver = await startReceiver({ lifetimeMs: 60_000 });
+  t.teardown(() => receiver.close());
+  const { drops, recordDroppedEvent } = dropRecorder();
+  const transport = makeNativeTransport({
+    url: endpointFromDsn(receiver.dsn)!.url,
+    recordDroppedEvent,
+    log: () => undefined,
+    replayGapMs: 0,
+    flushAtStartup: false,
+    ...options,
+  });
+  t.teardown(() => transport.close());
+  return { receiver, transport, drops };
+}
+
+/** The null_write fixture dump with `mib` MiB of pseudo-random "heap" appended, by the bench's generator. */
+export async function dumpWithHeap(dir: string, mib: number, regionMib = 1): Promise<{ path: string; size: number }> {
+  const generator = pathToFileURL(path.join(__dirname, '..', '..', 'bench', 'make-big-dump.mjs')).href;
+  const { makeBigDump } = (await import(generator)) as {
+    makeBigDump: (o: { base: string; out: string; mib: number; regionMib: number }) => { out: string };
+  };
+  const base = path.join(FIXTURES, 'null_write.dmp');
+  const out = makeBigDump({ base, out: path.join(dir, `heap-${mib}.dmp`), mib, regionMib }).out;
+  return { path: out, size: statSync(out).size };
 }
