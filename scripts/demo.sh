@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install, build, crash a real program (crates/crash-fixture) so that an
 # out-of-process monitor writes a genuine minidump, then turn that dump into a readable, symbolicated report;
-# last, crash it again and send that crash (event + minidump) through the transport to a local Sentry receiver.
+# last, run an Electron app in the fake Electron host whose renderer tags its scope and crashes natively: the SDK
+# in main reports that crash (event with the renderer's scope + minidump) to a local Sentry receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
@@ -14,5 +15,5 @@ for kind in null_write thread_null_write; do
   npx --no-install sentry-electron-native stackwalk "$dir/$kind.dmp" --symbols "$dir/symbols"
 done
 echo
-echo "=== a fresh crash sent to a local Sentry receiver (or to \$SENTRY_DSN)"
+echo "=== an Electron renderer crashes natively; the SDK sends it to a local Sentry receiver (or to \$SENTRY_DSN)"
 npm run --silent demo

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates __test__/fixtures/generated/: real minidumps of crash-fixture
 # (crates/crash-fixture) crashing in each way, Breakpad .sym files in symbol
-# store layout, and manifest.json saying what each dump must show.
+# store layout, and manifest.json saying what each dump must show. Also the
+# pieces of the fake Crashpad for the fake Electron host
+# (__test__/electron-host/crashpad.ts): crash-fixture itself (its
+# crashpad-handler role) and crash-addon.node (crates/crash-addon, built
+# optimised with line tables and not stripped), with the addon's .sym.
 #
 # Idempotent (the output directory is rebuilt from scratch) and runnable from
 # any cwd. Needs Rust, a C compiler and node_modules (npm ci), for Breakpad's
@@ -16,6 +20,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/__test__/fixtures/generated"
 breakpad="$root/node_modules/minidump/bin/linux-x64"
 crashers="$root/crates/crash-fixture/src/crashers.c"
+addon_c="$root/crates/crash-addon/src/crash.c"
 
 # kind | signal | crashing C function | name of the crashing thread
 # ("-": none). The main thread's name is the executable's.
@@ -29,6 +34,11 @@ fixtures=(
 )
 # The C frames every crashing function is called through, innermost first.
 callers=(fixture_call_depth_1 fixture_call_depth_2)
+# crash-addon.node's kinds: kind | signal | crashing C function (in crash.c).
+addon_kinds=(
+  "null_write|SIGSEGV|crash_addon_null_write"
+  "abort|SIGABRT|crash_addon_abort"
+)
 
 die() { echo "make-fixtures: $*" >&2; exit 1; }
 
@@ -36,11 +46,11 @@ for tool in dump_syms minidump_stackwalk; do
   [[ -x "$breakpad/$tool" ]] || die "missing $breakpad/$tool (run npm ci)"
 done
 
-# Line of the CRASH_LINE marker for a kind: the line that must fault.
-crash_line() {
+# Line of the CRASH_LINE marker for a kind in a C file: the line that must fault.
+crash_line() { # file kind
   local line
-  line="$(grep -n "CRASH_LINE $1 " "$crashers" | cut -d: -f1)"
-  [[ "$line" =~ ^[0-9]+$ ]] || die "no single CRASH_LINE $1 marker in $crashers"
+  line="$(grep -n "CRASH_LINE $2 " "$1" | cut -d: -f1)"
+  [[ "$line" =~ ^[0-9]+$ ]] || die "no single CRASH_LINE $2 marker in $1"
   echo "$line"
 }
 
@@ -70,6 +80,20 @@ cd "$root"
 exe="$(cargo build -p crash-fixture --message-format=json-render-diagnostics \
   | sed -n 's/.*"executable":"\([^"]*\/crash-fixture\)".*/\1/p' | tail -n 1)"
 [[ -x "$exe" ]] || die "cargo did not report a crash-fixture binary"
+# The addon as a release build would be, minus LTO (a faster build) and with
+# line tables kept for dump_syms: a profile of its own, defined here, so its
+# artifacts (target/crash-addon/) never displace the package's release build.
+addon_profile=(
+  --profile crash-addon
+  --config 'profile.crash-addon.inherits="release"'
+  --config 'profile.crash-addon.lto=false'
+  --config 'profile.crash-addon.codegen-units=16'
+  --config 'profile.crash-addon.debug="line-tables-only"'
+  --config 'profile.crash-addon.strip="none"'
+)
+addon_lib="$(cargo build -p crash-addon "${addon_profile[@]}" --message-format=json-render-diagnostics \
+  | sed -n 's/.*"filenames":\["\([^"]*\/libcrash_addon\.so\)".*/\1/p' | tail -n 1)"
+[[ -f "$addon_lib" ]] || die "cargo did not report a crash-addon library"
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -101,6 +125,11 @@ sleep 0.5 # let the worker's threads come up
 kill "$node_pid"
 rm -f "$out/.node-ready"
 
+# --- the fake Crashpad ---------------------------------------------------------
+# Copies, so that the tests run what these symbols describe even after a rebuild.
+cp "$exe" "$out/crash-fixture"
+cp "$addon_lib" "$out/crash-addon.node"
+
 # --- symbols ----------------------------------------------------------------
 sym_rel="$(store_symbols "$exe")"
 sym="$out/$sym_rel"
@@ -111,19 +140,30 @@ libc="$(ldd "$exe" | awk '$1 == "libc.so.6" { print $3 }')"
 [[ -f "$libc" ]] || die "cannot find the libc.so.6 crash-fixture runs with"
 store_symbols "$libc" >/dev/null
 
-# The .sym must have each C function as a FUNC record whose line records
-# include crashers.c at the marker line (callers: any crashers.c line).
-file_no="$(awk '$1 == "FILE" && $3 ~ /\/crashers\.c$/ { print $2; exit }' "$sym")"
-[[ -n "$file_no" ]] || die "$sym has no FILE record for crashers.c"
-check_func() { # function [line]
-  awk -v fn="$1" -v line="${2:-}" -v file="$file_no" '
+# Debug file (the store's folder name) and id are read off the copy:
+# Breakpad names a module after its file, and the process maps the copy.
+addon_sym_rel="$(store_symbols "$out/crash-addon.node")"
+addon_sym="$out/$addon_sym_rel"
+read -r _ _ _ addon_debug_id addon_debug_file <"$addon_sym"
+
+# A .sym must have each C function as a FUNC record whose line records
+# include its C file at the marker line (callers: any line of that file).
+check_func() { # sym C-file function [line]
+  local file_no
+  file_no="$(awk -v base="${2##*/}" '$1 == "FILE" { n = split($3, p, "/"); if (p[n] == base) { print $2; exit } }' "$1")"
+  [[ -n "$file_no" ]] || die "$1 has no FILE record for ${2##*/}"
+  awk -v fn="$3" -v line="${4:-}" -v file="$file_no" '
     $1 == "FUNC" { inside = ($NF == fn); if (inside) found_func = 1; next }
     $1 ~ /^[A-Z]/ && $1 != "INLINE" { inside = 0; next }
     inside && $4 == file && (line == "" || $3 == line) { found_line = 1 }
-    END { exit !(found_func && found_line) }' "$sym" \
-    || die "$sym: no FUNC $1 with a crashers.c${2:+:$2} line record"
+    END { exit !(found_func && found_line) }' "$1" \
+    || die "$1: no FUNC $3 with a ${2##*/}${4:+:$4} line record"
 }
-for caller in "${callers[@]}"; do check_func "$caller"; done
+for caller in "${callers[@]}"; do check_func "$sym" "$crashers" "$caller"; done
+for entry in "${addon_kinds[@]}"; do
+  IFS='|' read -r kind _ function <<<"$entry"
+  check_func "$addon_sym" "$addon_c" "$function" "$(crash_line "$addon_c" "$kind")"
+done
 
 # --- Breakpad's view of each dump -------------------------------------------
 summary=()
@@ -139,8 +179,8 @@ for fixture in "${fixtures[@]}"; do
     continue
   fi
 
-  line="$(crash_line "$kind")"
-  check_func "$function" "$line"
+  line="$(crash_line "$crashers" "$kind")"
+  check_func "$sym" "$crashers" "$function" "$line"
   [[ "$reason" == "$signal"* ]] || die "$kind: Breakpad says '$reason', expected $signal"
   # Crashing thread's frames as "index|function|file basename:line".
   frames="$(awk -F'|' -v t="$crashed" '$1 == t && $2 ~ /^[0-9]+$/ {
@@ -170,7 +210,7 @@ json() { [[ "$1" == - ]] && printf null || printf '"%s"' "$1"; }
     if [[ "$signal" == - ]]; then
       line=- file=- has_exception=false
     else
-      line="$(crash_line "$kind")" file=crashers.c has_exception=true
+      line="$(crash_line "$crashers" "$kind")" file=crashers.c has_exception=true
     fi
     printf '    "%s": {\n' "$kind"
     printf '      "dump": "%s.dmp",\n' "$kind"
@@ -182,9 +222,24 @@ json() { [[ "$1" == - ]] && printf null || printf '"%s"' "$1"; }
     printf '      "hasException": %s\n' "$has_exception"
     printf '    }%s\n' "$([[ $i -lt $((${#fixtures[@]} - 1)) ]] && echo ,)"
   done
+  printf '  },\n'
+  printf '  "crashpad": {\n'
+  printf '    "handler": "crash-fixture",\n'
+  printf '    "addon": "crash-addon.node",\n'
+  printf '    "addonModule": { "debugFile": "%s", "debugId": "%s", "sym": "%s" },\n' \
+    "$addon_debug_file" "$addon_debug_id" "$addon_sym_rel"
+  printf '    "kinds": {\n'
+  for i in "${!addon_kinds[@]}"; do
+    IFS='|' read -r kind signal function <<<"${addon_kinds[$i]}"
+    printf '      "%s": { "signal": "%s", "crashingFunction": "%s", "file": "%s", "line": %s }%s\n' \
+      "$kind" "$signal" "$function" "${addon_c##*/}" "$(crash_line "$addon_c" "$kind")" \
+      "$([[ $i -lt $((${#addon_kinds[@]} - 1)) ]] && echo ,)"
+  done
+  printf '    }\n'
   printf '  }\n}\n'
 } >"$out/manifest.json"
 
 echo "make-fixtures: wrote ${#fixtures[@]} crash dumps, a live Node.js dump, symbols and manifest.json to ${out#"$root"/}"
 echo "  module $debug_file $debug_id"
+echo "  fake Crashpad: crash-fixture crashpad-handler, $addon_debug_file $addon_debug_id"
 printf '  %s\n' "${summary[@]}"

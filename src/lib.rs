@@ -332,3 +332,72 @@ pub fn symbolicate_report_sync(report: String, options: Option<NativeOptions>) -
         .map(JsonText)
         .map_err(to_js)
 }
+
+/// `checkMinidump`'s verdict as JavaScript receives it: `reason` and `code` are set when `complete` is false.
+/// `size` is a double, because sizes above 4 GiB must fit.
+#[napi(object)]
+pub struct NativeCheck {
+    pub complete: bool,
+    pub size: f64,
+    pub reason: Option<String>,
+    /// `ERR_NOT_A_MINIDUMP`, `ERR_TRUNCATED` or `ERR_INVALID_MINIDUMP`.
+    pub code: Option<String>,
+}
+
+fn check(source: Source<'_>) -> std::result::Result<minidump_report::Check, ReportError> {
+    match source {
+        Source::Path(p) => minidump_report::check_path(p),
+        Source::Bytes(b) => minidump_report::check_bytes(b),
+    }
+}
+
+fn native_check(c: minidump_report::Check) -> NativeCheck {
+    let (code, reason) = c
+        .problem
+        .map(|(kind, reason)| (kind.code().to_string(), reason))
+        .unzip();
+    NativeCheck {
+        complete: code.is_none(),
+        size: c.size as f64,
+        reason,
+        code,
+    }
+}
+
+/// Whether a file (or bytes) is a complete minidump, judged from its structure alone.
+pub struct CheckTask {
+    input: Input,
+}
+
+impl Task for CheckTask {
+    type Output = minidump_report::Check;
+    type JsValue = NativeCheck;
+
+    fn compute(&mut self) -> Result<minidump_report::Check> {
+        check(self.input.source()).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, output: minidump_report::Check) -> Result<NativeCheck> {
+        Ok(native_check(output))
+    }
+}
+
+/// Checks that a minidump is complete, on the libuv thread pool. I/O failures reject; verdicts resolve.
+#[napi(ts_return_type = "Promise<NativeCheck>")]
+pub fn check_minidump_async(input: Either<String, Buffer>) -> AsyncTask<CheckTask> {
+    let input = match input {
+        Either::A(path) => Input::Path(PathBuf::from(path)),
+        Either::B(bytes) => Input::Bytes(bytes.to_vec()),
+    };
+    AsyncTask::new(CheckTask { input })
+}
+
+/// Checks that a minidump is complete, on the calling thread, reading a JavaScript buffer in place.
+#[napi]
+pub fn check_minidump_sync(input: Either<String, Buffer>) -> Result<NativeCheck> {
+    let source = match &input {
+        Either::A(path) => Source::Path(Path::new(path)),
+        Either::B(bytes) => Source::Bytes(bytes),
+    };
+    check(source).map(native_check).map_err(to_js)
+}

@@ -8,6 +8,7 @@ export {
   setMaxConcurrentParses,
   type MinidumpInput,
 } from './native/parse';
+export { checkMinidump, checkMinidumpSync } from './native/complete';
 export { symbolicate, symbolicateSync, type SymbolicateOptions } from './native/symbolicate';
 export { defaultSymbolCacheDir } from './native/cache-dir';
 export {

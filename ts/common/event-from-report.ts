@@ -23,6 +23,8 @@ export interface NativeDebugImage {
   debug_file?: string;
   debug_id?: string;
   code_id?: string;
+  /** The CPU architecture the image was loaded for (the dump's), as Sentry names it: `x86_64`, `arm64`, `x86`, … */
+  arch?: string;
 }
 
 /** The image type Sentry's symbolicator expects for each OS's modules. */
@@ -74,6 +76,12 @@ function stacktrace(frames: Frame[], modules: ModuleInfo[]): { frames: NativeSta
   return { frames: out.reverse() };
 }
 
+/** rust-minidump's CPU names (`amd64`, `x86`, `arm64`, `arm`) as Sentry's `arch` values. */
+function sentryArch(cpu: string): string | undefined {
+  const known: Record<string, string> = { amd64: 'x86_64', x86_64: 'x86_64', x86: 'x86', arm64: 'arm64', aarch64: 'arm64', arm: 'arm', ppc64: 'ppc64', mips: 'mips' };
+  return known[cpu.toLowerCase()];
+}
+
 /** `SIGSEGV / SEGV_MAPERR` → `SIGSEGV`; `EXCEPTION_ACCESS_VIOLATION_WRITE` stays whole. */
 const crashType = (reason: string): string => reason.split(' / ')[0]!.trim() || reason;
 
@@ -83,7 +91,11 @@ const crashType = (reason: string): string => reason.split(' / ')[0]!.trim() || 
  */
 export function eventFromReport(report: MinidumpReport): Event {
   const { system, crash, crashingThread } = report;
-  const crashFrames = crashingThread ? stacktrace(crashingThread.frames, report.modules) : undefined;
+  // The crashing thread's registers belong on its stack trace: Sentry's symbolicator re-walks the stack from them.
+  const crashFrames = crashingThread
+    ? { ...stacktrace(crashingThread.frames, report.modules), ...(Object.keys(crashingThread.registers).length ? { registers: crashingThread.registers } : {}) }
+    : undefined;
+  const arch = sentryArch(system.cpuArch);
   const threadId = crash?.threadId ?? crashingThread?.id;
 
   const event: Event = {
@@ -119,6 +131,7 @@ export function eventFromReport(report: MinidumpReport): Event {
           ...(m.debugFile ? { debug_file: m.debugFile } : {}),
           ...(debugId ? { debug_id: debugId } : {}),
           ...(m.codeId ? { code_id: m.codeId } : {}),
+          ...(arch ? { arch } : {}),
         };
       }) as unknown as DebugImage[],
     },

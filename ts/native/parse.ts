@@ -24,7 +24,7 @@ type NativeArgs = [input: string | Buffer, options: Parameters<NativeBinding['pa
 const bad = (msg: string) => new MinidumpError('ERR_INVALID_ARGUMENT', msg);
 
 /** Checks and converts a dump argument; throws `MinidumpError('ERR_INVALID_ARGUMENT')`. */
-function nativeInput(input: MinidumpInput): NativeArgs[0] {
+export function nativeInput(input: MinidumpInput): NativeArgs[0] {
   if (typeof input === 'string') {
     if (input.length === 0 || input.includes('\0')) throw bad('the path must be a non-empty string without NUL');
     return input;

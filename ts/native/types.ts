@@ -189,6 +189,21 @@ export interface ParseOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Why `checkMinidump` found an input not to be a complete minidump:
+ * - `ERR_NOT_A_MINIDUMP`: it does not start with the `MDMP` signature (nor with the first bytes of it);
+ * - `ERR_TRUNCATED`: something it declares lies past its end: still being written, or cut short. A
+ *   watcher waits and checks again (a file that is empty or shorter than the header is truncated too);
+ * - `ERR_INVALID_MINIDUMP`: everything lies inside it, but its structures are inconsistent, or one of the
+ *   streams a usable crash needs (system info, thread list, module list) is missing: waiting will not help.
+ */
+export type MinidumpCheckCode = 'ERR_NOT_A_MINIDUMP' | 'ERR_TRUNCATED' | 'ERR_INVALID_MINIDUMP';
+
+/** The verdict of `checkMinidump`; `size` is the input's size in bytes as it was checked. */
+export type MinidumpCheck =
+  | { complete: true; size: number }
+  | { complete: false; size: number; reason: string; code: MinidumpCheckCode };
+
 /** Stable error codes carried by `MinidumpError.code`. */
 export type MinidumpErrorCode =
   | 'ERR_IO'

@@ -2,12 +2,15 @@
 //! writes a minidump of it: the source of the real-world dumps in
 //! `__test__/fixtures/generated/`. Run it through `scripts/make-fixtures.sh`.
 //!
-//! One executable, three roles; the first spawns the other two:
+//! One executable, several roles; the first spawns the next two:
 //!
 //! ```text
 //! crash-fixture crash <kind> --out <file.dmp>        run one kind, check the dump
 //! crash-fixture monitor <socket> <file.dmp>          minidumper server, writes the dump
 //! crash-fixture client <kind> <socket> <monitor-pid> installs crash-handler, crashes
+//! crash-fixture snapshot <pid> --out <file.dmp>      dumps a running process
+//! crash-fixture crashpad-handler --database <dir> --socket <name> [--idle-exit-secs n]
+//!                                                    a fake crashpad_handler (crashpad.rs)
 //! ```
 //!
 //! The dump is written from another process, as real crash reporters do: a
@@ -31,6 +34,8 @@ use std::{
 use crash_handler::{make_crash_event, CrashEventResult, CrashHandler};
 use minidump::{format::MINIDUMP_STREAM_TYPE, Minidump, MinidumpException, MinidumpThreadNames};
 use minidumper::{LoopAction, MinidumpBinary, ServerHandler, SocketName};
+
+mod crashpad;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -77,8 +82,9 @@ fn main() -> ExitCode {
             .parse()
             .map_err(Into::into)
             .and_then(|pid| client(kind, socket, pid)),
+        ["crashpad-handler", options @ ..] => crashpad::handler(options),
         _ => Err(format!(
-            "usage: crash-fixture crash <kind> --out <file.dmp>\n       crash-fixture snapshot <pid> --out <file.dmp>\nkinds: {}",
+            "usage: crash-fixture crash <kind> --out <file.dmp>\n       crash-fixture snapshot <pid> --out <file.dmp>\n       crash-fixture crashpad-handler --database <dir> --socket <name> [--idle-exit-secs <n>]\nkinds: {}",
             KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
         )
         .into()),
@@ -305,18 +311,11 @@ fn dump_running(pid: i32, tid: i32, out: &Path) -> Result<()> {
 /// none, so retag its directory entry as an unused stream: readers skip it,
 /// and no offset in the file moves.
 fn drop_exception_stream(file: &File) -> Result<()> {
-    let read_u32 = |at: u64| -> Result<u32> {
-        let mut buf = [0u8; 4];
-        file.read_exact_at(&mut buf, at)?;
-        Ok(u32::from_le_bytes(buf))
-    };
-    // MINIDUMP_HEADER: signature, version, stream_count, stream_directory_rva.
-    let stream_count = read_u32(8)?;
-    let directory = u64::from(read_u32(12)?);
+    let (stream_count, directory) = stream_directory(file)?;
     // MINIDUMP_DIRECTORY entries are 12 bytes: stream_type, data_size, rva.
     for entry in 0..u64::from(stream_count) {
         let at = directory + entry * 12;
-        if read_u32(at)? == MINIDUMP_STREAM_TYPE::ExceptionStream as u32 {
+        if read_u32(file, at)? == MINIDUMP_STREAM_TYPE::ExceptionStream as u32 {
             file.write_all_at(
                 &(MINIDUMP_STREAM_TYPE::UnusedStream as u32).to_le_bytes(),
                 at,
@@ -324,6 +323,18 @@ fn drop_exception_stream(file: &File) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn read_u32(file: &File, at: u64) -> Result<u32> {
+    let mut buf = [0u8; 4];
+    file.read_exact_at(&mut buf, at)?;
+    Ok(u32::from_le_bytes(buf))
+}
+
+/// From a dump's MINIDUMP_HEADER (signature, version, stream_count,
+/// stream_directory_rva): how many streams, and where their directory is.
+fn stream_directory(file: &File) -> Result<(u32, u64)> {
+    Ok((read_u32(file, 8)?, u64::from(read_u32(file, 12)?)))
 }
 
 // ---------------------------------------------------------------- client role

@@ -7,8 +7,9 @@
 use crate::atomic::{write_atomic, Written};
 use crate::envelope::DEFAULT_GZIP_LEVEL;
 use crate::error::{guarded, EnvelopeError};
+use crate::gzip::GzipWriter;
 use crate::strip::strip_minidump_memory;
-use flate2::{read::MultiGzDecoder, write::GzEncoder, Compression};
+use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ pub fn downgrade_envelope_file(
             .unwrap_or_default();
         let (mut minidumps, mut attachments) = (0, 0);
         let written = write_atomic(dst, |out| {
-            let mut gz = GzEncoder::new(out, Compression::new(DEFAULT_GZIP_LEVEL));
+            let mut gz = GzipWriter::new(out, DEFAULT_GZIP_LEVEL);
             let header = read_line(&mut input, src)?
                 .ok_or_else(|| bad(src, "empty file: no envelope header"))?;
             serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header).map_err(

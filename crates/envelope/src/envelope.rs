@@ -3,7 +3,7 @@
 //! payload `length`, so payloads may hold any bytes, newlines included.
 
 use crate::error::EnvelopeError;
-use flate2::{write::GzEncoder, Compression};
+use crate::gzip::GzipWriter;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{Read, Write};
@@ -60,10 +60,10 @@ struct ItemHeader<'a> {
 }
 
 /// Checks everything that can be checked before the first byte is written, so that a bad spec never
-/// leaves half an envelope behind; returns the header re-serialised on one line.
+/// leaves half an envelope behind; returns the header on one line, its keys in the caller's order.
 fn validate(spec: &Spec<'_>) -> Result<Vec<u8>, EnvelopeError> {
     let bad = |m: String| EnvelopeError::InvalidArgument(m);
-    let header: serde_json::Map<String, serde_json::Value> = serde_json::from_str(spec.header)
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(spec.header)
         .map_err(|e| bad(format!("the envelope header is not a JSON object: {e}")))?;
     if let Some(level) = spec.gzip {
         if level > 9 {
@@ -79,8 +79,26 @@ fn validate(spec: &Spec<'_>) -> Result<Vec<u8>, EnvelopeError> {
                 .map_err(|e| bad(format!("item {i} ({}): invalid JSON: {e}", item.item_type)))?;
         }
     }
-    // Compact, so the header is one line whatever whitespace the caller's text had.
-    serde_json::to_vec(&header).map_err(|e| EnvelopeError::Internal(e.to_string()))
+    Ok(compact_json(spec.header))
+}
+
+/// Valid JSON text without the whitespace between its tokens: one line whatever the caller's layout,
+/// and otherwise the caller's bytes (key order included: the envelope the JS SDK would have built).
+/// JSON strings hold no raw whitespace but spaces, and those are kept.
+fn compact_json(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            (in_string, escaped) = (escaped || b != b'"', !escaped && b == b'\\');
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            continue;
+        } else {
+            in_string = b == b'"';
+        }
+        out.push(b);
+    }
+    out
 }
 
 /// Writes the envelope to `out` (gzipped when the spec says so); returns the bytes written to `out`.
@@ -93,7 +111,9 @@ pub fn write_envelope<W: Write>(spec: &Spec<'_>, out: W) -> Result<u64, Envelope
         };
         match spec.gzip {
             Some(level) => {
-                let mut gz = GzEncoder::new(&mut counted, Compression::new(level));
+                // Our gzip writer, not flate2's: zlib-rs deflate for compressible bytes, stored blocks
+                // written directly for incompressible runs; why and what it gains: src/gzip.rs.
+                let mut gz = GzipWriter::new(&mut counted, level);
                 write_plain(spec, &header, &mut gz)?;
                 gz.finish().map_err(out_err)?;
             }
@@ -187,9 +207,9 @@ fn stream_file(item: &Item<'_>, path: &Path, out: &mut dyn Write) -> Result<(), 
 }
 
 /// Counts what reaches the output (after gzip), for the result and the caller's size accounting.
-struct Counting<W> {
-    inner: W,
-    bytes: u64,
+pub(crate) struct Counting<W> {
+    pub(crate) inner: W,
+    pub(crate) bytes: u64,
 }
 
 impl<W: Write> Write for Counting<W> {

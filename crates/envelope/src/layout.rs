@@ -3,7 +3,6 @@
 //! `minidump` crate reads dumps; it does not say where a structure lies in the file, which a rewrite needs.
 
 use crate::error::EnvelopeError;
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 pub const THREAD_LIST: u32 = 3;
@@ -57,8 +56,12 @@ pub struct Layout {
     pub memory64: Vec<Region>,
 }
 
+/// Where the dump's bytes come from: a file, or a cursor over bytes in memory.
+pub trait Source: Read + Seek {}
+impl<T: Read + Seek> Source for T {}
+
 pub struct Reader<'a> {
-    file: &'a mut File,
+    file: &'a mut dyn Source,
     len: u64,
 }
 
@@ -67,7 +70,7 @@ fn invalid(msg: impl Into<String>) -> EnvelopeError {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(file: &'a mut File, len: u64) -> Self {
+    pub fn new(file: &'a mut dyn Source, len: u64) -> Self {
         Reader { file, len }
     }
 

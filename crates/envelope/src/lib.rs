@@ -9,6 +9,7 @@ mod atomic;
 mod downgrade;
 mod envelope;
 mod error;
+mod gzip;
 mod layout;
 mod strip;
 
@@ -16,7 +17,7 @@ pub use atomic::{write_atomic, Written};
 pub use downgrade::{downgrade_envelope_file, DowngradeMode, Downgraded};
 pub use envelope::{build_envelope, write_envelope, Item, Payload, Spec, DEFAULT_GZIP_LEVEL};
 pub use error::EnvelopeError;
-pub use strip::{strip_minidump_memory, Stripped};
+pub use strip::{strip_minidump_bytes, strip_minidump_memory, Stripped};
 
 /// Writes the envelope to `dest` atomically (temp file, fsync, rename, directory fsync); returns the
 /// size and SHA-256 of the file, which is the gzipped envelope when the spec asks for gzip.

@@ -9,10 +9,11 @@
 //! only stacks; the directory and the thread list's stack descriptors are patched to point at them.
 
 use crate::atomic::write_atomic;
+use crate::envelope::Counting;
 use crate::error::{guarded, EnvelopeError};
-use crate::layout::{self, Layout, Reader, Region, MEMORY64_LIST, MEMORY_LIST, UNUSED};
+use crate::layout::{self, Layout, Reader, Region, Source, MEMORY64_LIST, MEMORY_LIST, UNUSED};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, SeekFrom, Write};
 use std::path::Path;
 
 /// The outcome of a strip.
@@ -47,9 +48,30 @@ pub fn strip_minidump_memory(src: &Path, dst: &Path) -> Result<Stripped, Envelop
         let mut reader = Reader::new(&mut file, len);
         let layout = layout::read(&mut reader)?;
         let plan = plan(&layout, &mut reader)?;
-        let written = write_atomic(dst, |out| emit(&plan, &mut file, src, out))?;
+        let written = write_atomic(dst, |out| emit(&plan, &mut file, &io, out))?;
         Ok(Stripped {
             bytes: written.bytes,
+            kept_regions: plan.kept,
+            dropped_regions: plan.dropped,
+        })
+    })
+}
+
+/// `strip_minidump_memory` for a dump held in memory, written to `out`.
+pub fn strip_minidump_bytes(src: &[u8], out: &mut dyn Write) -> Result<Stripped, EnvelopeError> {
+    guarded(|| {
+        let mut cursor = Cursor::new(src);
+        let mut reader = Reader::new(&mut cursor, src.len() as u64);
+        let layout = layout::read(&mut reader)?;
+        let plan = plan(&layout, &mut reader)?;
+        let mut counted = Counting {
+            inner: out,
+            bytes: 0,
+        };
+        let io = |e| EnvelopeError::Io(format!("cannot read the minidump: {e}"));
+        emit(&plan, &mut cursor, &io, &mut counted)?;
+        Ok(Stripped {
+            bytes: counted.bytes,
             kept_regions: plan.kept,
             dropped_regions: plan.dropped,
         })
@@ -255,8 +277,12 @@ fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<Plan, EnvelopeError> {
 const CHUNK: usize = 256 * 1024;
 
 /// Streams the stripped dump: the kept prefix (zeroed and patched), moved stacks, the new memory list.
-fn emit(p: &Plan, file: &mut File, src: &Path, out: &mut dyn Write) -> Result<(), EnvelopeError> {
-    let io = |e| EnvelopeError::io(src, e);
+fn emit(
+    p: &Plan,
+    file: &mut dyn Source,
+    io: &dyn Fn(std::io::Error) -> EnvelopeError,
+    out: &mut dyn Write,
+) -> Result<(), EnvelopeError> {
     let put = |out: &mut dyn Write, b: &[u8]| {
         out.write_all(b)
             .map_err(|e| EnvelopeError::Io(format!("cannot write the stripped dump: {e}")))

@@ -112,6 +112,21 @@ fn attachment_from_path_and_from_bytes_give_the_same_envelope() {
 }
 
 #[test]
+fn the_header_is_the_callers_text_on_one_line() {
+    // Keys in the caller's order (what JSON.stringify gave), whitespace inside strings kept.
+    let header = "{ \"sent_at\": \"2025-01-01T00:00:00Z\",\n\t\"event_id\": \"9ec79c33ec9942ab8353589fcb2e04dc\",\r\n \"sdk\": { \"name\": \"a \\\" {b}\\\\\", \"v\": [1, 2] } }";
+    let s = Spec {
+        header,
+        items: vec![],
+        gzip: None,
+    };
+    assert_eq!(
+        String::from_utf8(build_envelope(&s).unwrap()).unwrap(),
+        "{\"sent_at\":\"2025-01-01T00:00:00Z\",\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\",\"sdk\":{\"name\":\"a \\\" {b}\\\\\",\"v\":[1,2]}}\n"
+    );
+}
+
+#[test]
 fn gzip_at_every_level_round_trips() {
     let (path, bytes) = dump();
     let plain = build_envelope(&spec(Payload::File(&path), None)).unwrap();

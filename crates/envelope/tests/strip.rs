@@ -2,7 +2,7 @@
 //! must read the same (threads, modules, exception, the crashing thread's walk) in rust-minidump, in our
 //! report and in Breakpad, keep every thread's stack, and lose the rest of the memory.
 
-use envelope::strip_minidump_memory;
+use envelope::{strip_minidump_bytes, strip_minidump_memory};
 use minidump::{Minidump, MinidumpException, MinidumpModuleList, MinidumpThreadList};
 use minidump_report::{parse_path, CancelToken, Options};
 use std::collections::HashMap;
@@ -93,6 +93,16 @@ fn stripped_dumps_read_the_same() {
             strip_minidump_memory(&src, &dst).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         assert_eq!(out.bytes, std::fs::metadata(&dst).unwrap().len());
         assert_eq!(facts(&dst), facts(&src), "{}", src.display());
+        // The same strip from bytes in memory: the same bytes, the same counts.
+        let mut in_memory = Vec::new();
+        let from_bytes =
+            strip_minidump_bytes(&std::fs::read(&src).unwrap(), &mut in_memory).unwrap();
+        assert_eq!(from_bytes, out, "{}", src.display());
+        assert!(
+            in_memory == std::fs::read(&dst).unwrap(),
+            "{}",
+            src.display()
+        );
         let before = std::fs::metadata(&src).unwrap().len();
         // At most the new memory list, its alignment and relocated stacks' alignment are added.
         assert!(

@@ -6,6 +6,7 @@
 //! No napi here: the binding at the repository root is a thin layer over `parse_path` / `parse_bytes`.
 
 mod build;
+pub mod complete;
 mod crashpad;
 mod error;
 pub mod hex;
@@ -17,6 +18,7 @@ pub mod stackwalk_json;
 mod symbolicate_report;
 mod walk;
 
+pub use complete::{check_bytes, check_path, Check, Incomplete};
 pub use error::ReportError;
 pub use options::{CancelToken, Options, DEFAULT_MAX_FRAMES, DEFAULT_MAX_INPUT_BYTES};
 pub use report::Report;
@@ -25,6 +27,13 @@ pub use symbolicate_report::symbolicate_report;
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+
+/// Internal readers, for the fuzz targets in `fuzz/` only.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::crashpad::read as crashpad_info;
+}
 
 /// The minidump signature, as it reads in a little-endian file and in a big-endian one.
 const MAGIC_LE: &[u8; 4] = b"MDMP";
@@ -59,6 +68,20 @@ pub(crate) fn with_mapped<T>(
     options: &Options,
     f: impl FnOnce(&[u8]) -> Result<T, ReportError>,
 ) -> Result<T, ReportError> {
+    let (file, len) = open_file(path)?;
+    check_size(len, options)?;
+    if len == 0 {
+        return Err(ReportError::Invalid("the file is empty".into()));
+    }
+    // SAFETY: the map is read-only and private to this call. A writer truncating the file while we
+    // read would fault; crash dumps are complete (renamed into place) before they are parsed.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| ReportError::Io(format!("{}: {e}", path.display())))?;
+    f(&map)
+}
+
+/// Opens `path` for reading, with its length; `ReportError::Io` unless it is a regular file.
+pub(crate) fn open_file(path: &Path) -> Result<(File, u64), ReportError> {
     let io = |e: std::io::Error| ReportError::Io(format!("{}: {e}", path.display()));
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -68,14 +91,7 @@ pub(crate) fn with_mapped<T>(
             path.display()
         )));
     }
-    check_size(meta.len(), options)?;
-    if meta.len() == 0 {
-        return Err(ReportError::Invalid("the file is empty".into()));
-    }
-    // SAFETY: the map is read-only and private to this call. A writer truncating the file while we
-    // read would fault; crash dumps are complete (renamed into place) before they are parsed.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-    f(&map)
+    Ok((file, meta.len()))
 }
 
 fn check_size(size: u64, options: &Options) -> Result<(), ReportError> {

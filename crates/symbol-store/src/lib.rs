@@ -319,6 +319,19 @@ impl SymbolStore {
     }
 }
 
+#[cfg(feature = "fuzzing")]
+impl SymbolStore {
+    /// A store holding `sym` as `module`'s symbols, indexed as if read from a local root but without the
+    /// file system; `None` when the module's names are unsafe. For the fuzz targets in `fuzz/` only.
+    #[doc(hidden)]
+    pub fn with_symbols(module: &(dyn Module + Sync), sym: Vec<u8>) -> Option<SymbolStore> {
+        let store = SymbolStore::new(Config::default());
+        let slot = store.slot(module)?;
+        let _ = slot.state.set(store.keep(sym, "fuzz input".into(), None));
+        Some(store)
+    }
+}
+
 impl Indexed {
     fn new(sym: Bytes, index: SymIndex, source: String) -> Indexed {
         Indexed {

@@ -1,0 +1,92 @@
+/**
+ * Child processes of main other than renderers: `utilityProcess.fork` (Electron's Node utility process) and, for
+ * tests, a fake GPU process (`startFakeGpuProcess`, not an Electron API). Each is a real OS process
+ * (./utility-entry.ts) that connects to the crash handler when crashReporter is started (ptype `utility` or
+ * `gpu-process`, the global annotations) and can crash natively (`process.crash()` inside, or `crash()` from
+ * main). When one dies other than by a normal exit, app emits `child-process-gone` (event, details) with Electron's
+ * details: type `Utility` (serviceName `node.mojom.NodeService`, name the fork's `serviceName`, default
+ * `Node Utility Process`) or `GPU`, reason and exitCode as for renderers. A UtilityProcess emits spawn, message and
+ * exit (code) and has pid, postMessage, kill, stdout / stderr (with `stdio: 'pipe'`).
+ * As in Electron, `fork` throws before `ready`. Not emulated: MessagePorts, the `error` event.
+ */
+import type * as Electron from 'electron';
+import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { childEnv, hostExecArgv } from '../host-env';
+import { app } from './app';
+import { crashReporter } from './crash-reporter';
+import { goneDetails, makeEvent } from './event';
+import { isAppReady, processes } from './registry';
+
+type ChildKind = { type: 'Utility'; ptype: 'utility'; name: string } | { type: 'GPU'; ptype: 'gpu-process' };
+
+export class FakeUtilityProcess extends EventEmitter {
+  pid: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  private readonly child: ChildProcess;
+
+  constructor(kind: ChildKind, modulePath: string | undefined, args: string[], options: Electron.ForkOptions = {}) {
+    super();
+    const stdio = options.stdio ?? 'inherit';
+    const std = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
+    this.child = fork(join(__dirname, 'utility-entry.ts'), [modulePath ?? '', ...args], {
+      execArgv: [...hostExecArgv(), ...(options.execArgv ?? [])],
+      env: childEnv('utility', options.env as NodeJS.ProcessEnv | undefined),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      stdio: [std[0] ?? 'ignore', std[1] ?? 'inherit', std[2] ?? 'inherit', 'ipc'] as StdioOptions,
+      serialization: 'advanced',
+    });
+    this.stdout = this.child.stdout;
+    this.stderr = this.child.stderr;
+    this.child.once('spawn', () => {
+      this.pid = this.child.pid;
+      const record = { pid: this.child.pid!, type: kind.type, creationTime: Date.now() };
+      processes.set(this.child.pid!, kind.type === 'Utility' ? { ...record, name: kind.name, serviceName: 'node.mojom.NodeService' } : record);
+      void crashReporter.childConnection(kind.ptype).then(
+        (connection) => this.child.connected && this.child.send({ t: 'init', connection }),
+        () => this.child.connected && this.child.send({ t: 'init' }),
+      );
+    });
+    this.child.on('message', (m: { t: string; data?: unknown }) => {
+      if (m.t === 'spawned') this.emit('spawn');
+      else if (m.t === 'message') this.emit('message', m.data);
+    });
+    this.child.once('exit', (code, signal) => {
+      processes.delete(this.child.pid ?? -1);
+      const { reason, exitCode } = goneDetails(code, signal);
+      this.pid = undefined;
+      this.emit('exit', exitCode);
+      if (reason === 'clean-exit') return; // Chromium reports a normal termination as a disconnection only
+      const details: Electron.Details = kind.type === 'Utility' ? { type: 'Utility', reason, exitCode, serviceName: 'node.mojom.NodeService', name: kind.name } : { type: 'GPU', reason, exitCode };
+      app.emit('child-process-gone', makeEvent(), details);
+    });
+  }
+
+  postMessage(message: any, _transfer?: Electron.MessagePortMain[]): void {
+    if (this.child.connected) this.child.send({ t: 'message', data: message });
+  }
+
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+
+  /** Crashes the process natively (not an Electron API). */
+  crash(): void {
+    if (this.child.connected) this.child.send({ t: 'crash' });
+  }
+}
+
+export const utilityProcess = {
+  fork(modulePath: string, args?: string[], options?: Electron.ForkOptions): FakeUtilityProcess {
+    if (!isAppReady()) throw new Error('utilityProcess cannot be created before app is ready.');
+    return new FakeUtilityProcess({ type: 'Utility', ptype: 'utility', name: options?.serviceName ?? 'Node Utility Process' }, modulePath, args ?? [], options);
+  },
+};
+
+/** A fake GPU process that idles until `crash()` or `kill()` (not an Electron API). */
+export function startFakeGpuProcess(): FakeUtilityProcess {
+  return new FakeUtilityProcess({ type: 'GPU', ptype: 'gpu-process' }, undefined, []);
+}

@@ -1,0 +1,21 @@
+/** The configuration of the SDK test app (sdk-app/main.ts), passed as JSON in `SDK_APP`. */
+import type { ElectronMainOptions } from '../../../ts/main';
+
+export interface SdkAppWindow {
+  /** An HTML page (its `<script>`s run in order) or a `.js` page. */
+  page: string;
+  /** The window's own preload (the SDK's injected one runs before it). */
+  preload?: string;
+  sandbox?: boolean;
+  contextIsolation?: boolean;
+}
+
+export interface SdkAppConfig {
+  /** `init()` options that survive JSON; `ipcMode` by name. */
+  sdk: Omit<ElectronMainOptions, 'ipcMode' | 'integrations' | 'beforeSend' | 'getSessions'> & { ipcMode?: 'Classic' | 'Protocol' | 'Both' };
+  /** Default integrations to remove, by name (e.g. `PreloadInjection` for a manual preload). */
+  withoutIntegrations?: string[];
+  /** Tags set in main right after `init()`. */
+  mainTags?: Record<string, string>;
+  windows?: SdkAppWindow[];
+}

@@ -1,0 +1,61 @@
+/**
+ * An Electron app using the SDK the way users do (`init()` from the public `/main` entry, before `ready`), driven by
+ * the end-to-end tests (__test__/electron-sdk-*.spec.ts). Its configuration comes as JSON in `SDK_APP`
+ * (see `SdkAppConfig`); it reports to the test over the launch channel and obeys `{ cmd }` messages.
+ */
+import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
+import * as Sentry from '../../../ts/main';
+import { report } from '../test-apps/report';
+import type { SdkAppConfig } from './config';
+
+const config = JSON.parse(process.env.SDK_APP ?? '{}') as SdkAppConfig;
+const removed = new Set(config.withoutIntegrations ?? []);
+
+const { ipcMode, ...sdk } = config.sdk;
+Sentry.init({
+  ...sdk,
+  ...(ipcMode ? { ipcMode: Sentry.IPCMode[ipcMode] } : {}),
+  integrations: (defaults) => defaults.filter((i) => !removed.has(i.name)),
+});
+for (const [k, v] of Object.entries(config.mainTags ?? {})) Sentry.setTag(k, v);
+report('initialised');
+
+const windows: WebContents[] = [];
+// The hostile preload's own signal that its flood is over (not an SDK channel).
+ipcMain.on('test.flood-done', (_event, sent: number) => report('flood-done', { sent, rss: process.memoryUsage().rss }));
+
+void app.whenReady().then(async () => {
+  for (const spec of config.windows ?? []) {
+    const win = new BrowserWindow({
+      webPreferences: {
+        ...(spec.preload ? { preload: spec.preload } : {}),
+        sandbox: spec.sandbox ?? true,
+        contextIsolation: spec.contextIsolation ?? true,
+      },
+    });
+    windows.push(win.webContents);
+    await win.loadFile(spec.page);
+    report('window', { index: windows.length - 1, id: win.webContents.id, pid: win.webContents.getOSProcessId() });
+  }
+  report('ready');
+});
+
+process.on('message', (m: { cmd: string; index?: number; code?: string; message?: string }) => {
+  switch (m.cmd) {
+    case 'eval':
+      // Runs code in a page's main world (e.g. to make it throw, or crash through the app's preload).
+      return void windows[m.index ?? 0]!.executeJavaScript(m.code ?? '').then(
+        (value: unknown) => report('eval', { value }),
+        (e: Error) => report('eval', { error: String(e.message) }),
+      );
+    case 'capture-main':
+      Sentry.captureMessage(m.message ?? 'from main');
+      return report('captured');
+    case 'ping':
+      return report('pong', { rss: process.memoryUsage().rss, at: Date.now() });
+    case 'crash-main':
+      return process.crash();
+    case 'quit':
+      return app.quit();
+  }
+});

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The esbuild step of `npm run build:ts`, run after tsc. tsc's CommonJS output serves Node and bundlers; some
+// entry points must be single files instead:
+//
+// - build/preload/index.js, build/preload/namespaced.js: a sandboxed preload's `require` knows `electron` and a few
+//   builtins only, so each preload is one CommonJS file whose only import is `electron` (checked below: the build
+//   fails if anything else is left external). They replace tsc's output of the same name; tsc's .d.ts stay.
+// - build/renderer/index.mjs: the renderer SDK as an ES module for bundlers, so that they can tree-shake
+//   @sentry/browser (left as an import, like every package).
+// - build/renderer/bundle.js: the renderer SDK with @sentry/browser inside, as a classic script for pages without a
+//   bundler: `<script src=".../bundle.js">` defines `window.SentryElectronRenderer` (`init`, `captureException`, …).
+//
+//   node scripts/build-bundles.mjs
+import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Electron 35 (the oldest supported) ships Chromium 134.
+const target = 'chrome134';
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'browser',
+  target,
+  sourcemap: true,
+  logLevel: 'warning',
+  metafile: true,
+  legalComments: 'none',
+};
+
+const jobs = [
+  { entryPoints: ['ts/preload/index.ts'], outfile: 'build/preload/index.js', format: 'cjs', external: ['electron'], onlyImport: 'electron' },
+  { entryPoints: ['ts/preload/namespaced.ts'], outfile: 'build/preload/namespaced.js', format: 'cjs', external: ['electron'], onlyImport: 'electron' },
+  { entryPoints: ['ts/renderer/index.ts'], outfile: 'build/renderer/index.mjs', format: 'esm', packages: 'external' },
+  { entryPoints: ['ts/renderer/index.ts'], outfile: 'build/renderer/bundle.js', format: 'iife', globalName: 'SentryElectronRenderer', minify: true },
+];
+
+for (const { onlyImport, ...options } of jobs) {
+  const result = await build({ ...common, ...options });
+  if (onlyImport) {
+    // What the bundle still imports at run time: for a preload, anything but `electron` breaks in a sandbox.
+    const leftOver = Object.values(result.metafile.outputs)
+      .flatMap((o) => o.imports)
+      .filter((i) => i.external && i.path !== onlyImport)
+      .map((i) => i.path);
+    if (leftOver.length) {
+      console.error(`build-bundles: ${options.outfile} must import only ${onlyImport}, but imports ${[...new Set(leftOver)].join(', ')}`);
+      process.exit(1);
+    }
+  }
+  const out = Object.entries(result.metafile.outputs).find(([file]) => !file.endsWith('.map'));
+  console.log(`build-bundles: ${relative(root, join(root, out[0]))} (${(out[1].bytes / 1024).toFixed(1)} KiB)`);
+}
+
+// tsc emits no .d.ts for a .d.ts input, but build/native/load.d.ts imports the generated binding declarations: without
+// this copy the published types (and anything type-checked against the package) break.
+copyFileSync(join(root, 'ts/native/binding.generated.d.ts'), join(root, 'build/native/binding.generated.d.ts'));

@@ -1,0 +1,71 @@
+/**
+ * `npm run demo`: a real native crash through the whole Electron pipeline. The demo app (scripts/demo-app) runs in
+ * the fake Electron host (Electron cannot run here: __test__/electron-host plays main and renderer as real OS
+ * processes, and a fake crashpad_handler writes the real dump). Its renderer tags its scope, then crashes natively;
+ * main's SDK finds the dump, builds the event with that renderer's scope, and sends it with the minidump to the
+ * embedded local receiver — or to $SENTRY_DSN — and this prints what arrived. Needs `npm run build` and
+ * `npm run fixtures`.
+ */
+import { join } from 'node:path';
+import type { Event, StackFrame } from '@sentry/core';
+import { startReceiver, type ReceivedEnvelope } from '../ts/receiver';
+import { crashpadFixtures } from '../__test__/electron-host/crashpad';
+import { launchApp } from '../__test__/electron-host/launch';
+
+const frameLine = (f: StackFrame & { package?: string }): string =>
+  `${f.function ?? '??'}${f.filename ? ` (${f.filename.split('/').pop()}:${f.lineno})` : ''} [${f.package?.split('/').pop() ?? '?'} ${f.instruction_addr}]`;
+
+async function main(): Promise<number> {
+  const fixtures = crashpadFixtures();
+  if (typeof fixtures === 'string') throw new Error(`${fixtures} (run \`npm run fixtures\` first)`);
+  const external = process.env.SENTRY_DSN;
+  const receiver = external ? undefined : await startReceiver({ lifetimeMs: 120_000 });
+  const app = launchApp({ main: join(__dirname, 'demo-app', 'main.ts'), name: 'DemoApp', version: '1.0.0', env: { DEMO_DSN: external ?? receiver!.dsn }, timeoutMs: 90_000 });
+  try {
+    const win = await app.waitForMessage((m) => m.type === 'window', 30_000);
+    const built = await app.waitForMessage((m) => m.type === 'native-event', 30_000);
+    const sent = await app.waitForMessage((m) => m.type === 'sent', 30_000);
+    console.log(`crash:        renderer process ${String(win.pid)} crashed natively (the page called process.crash())`);
+    console.log(`destination:  ${external ? `${new URL(external).host} (SENTRY_DSN)` : `local receiver ${receiver!.url}`}`);
+    let event = built.event as Event;
+    let minidump = `${String(built.minidumpSha256 ? 'attached' : 'none')}`;
+    let encoding = '(not known for an outside server)';
+    if (receiver) {
+      // Other envelopes (the release-health session) arrive too: take the crash's.
+      const arrived = await new Promise<ReceivedEnvelope>((resolve, reject) => {
+        const isCrash = (e: ReceivedEnvelope): boolean => e.items.some((i) => i.type === 'event' && (i.payload as Event).platform === 'native');
+        const found = receiver.envelopes.find(isCrash);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => reject(new Error('the crash did not arrive within 20 s')), 20_000);
+        receiver.on('envelope', (e) => isCrash(e) && (clearTimeout(timer), resolve(e)));
+      });
+      const item = arrived.items.find((i) => i.type === 'event');
+      event = item?.payload as Event;
+      const dump = arrived.items.find((i) => i.type === 'attachment' && i.headers.attachment_type === 'event.minidump');
+      minidump = dump && dump.kind === 'binary' ? `${dump.payload.length} bytes, sha256 ${dump.sha256 === built.minidumpSha256 ? 'matches' : 'DIFFERS FROM'} the dump Crashpad wrote` : 'missing';
+      encoding = arrived.contentEncoding ?? 'identity';
+    }
+    const ex = event.exception?.values?.[0];
+    console.log(`event id:     ${String(sent.eventId)}`);
+    console.log(`exception:    ${ex ? `${ex.type}: ${ex.value}` : '(none)'}`);
+    console.log(`process:      ${String(event.tags?.['event.process'])}`);
+    console.log(`demo.window:  ${String(event.tags?.['demo.window'])}`);
+    console.log(`release:      ${String(event.release)}`);
+    console.log('top frames:');
+    for (const f of (ex?.stacktrace?.frames ?? []).slice(-5).reverse()) console.log(`  ${frameLine(f)}`);
+    console.log(`minidump:     ${minidump}`);
+    console.log(`encoding:     ${encoding}`);
+    return ex && (!receiver || minidump.includes('matches')) ? 0 : 1;
+  } finally {
+    app.dispose();
+    await receiver?.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+/**
+ * An envelope from a renderer, replayed through main's client: its events get main's scope beneath the renderer's
+ * own (the renderer SDK already applied its scope; an event's own values win over main's), Electron's facts about
+ * the sender, and main's event processors, sampling and `beforeSend`; then one transport sends them. Items main
+ * owns (sessions: release health is per app run) are dropped; the rest is forwarded as it came.
+ */
+import {
+  createEnvelope,
+  debug,
+  getCurrentScope,
+  parseEnvelope,
+  type Attachment,
+  type Client,
+  type Envelope,
+  type EnvelopeItem,
+  type Event,
+} from '@sentry/core';
+
+/** Who sent an envelope, as main knows it (never as the renderer claims it). */
+export interface RendererIdentity {
+  webContentsId: number | undefined;
+  url: string | undefined;
+}
+
+/** Hint data on events that came from a renderer: main's own processors leave them alone. */
+export const FROM_RENDERER = 'sentryElectronFromRenderer';
+
+const FORWARDED_TYPES = new Set(['client_report', 'feedback', 'log', 'replay_event', 'replay_recording', 'profile', 'statsd', 'check_in']);
+
+export function handleRendererEnvelope(client: Client, payload: string | Uint8Array, from: RendererIdentity, sendDefaultPii: boolean): void {
+  let envelope: Envelope;
+  try {
+    envelope = parseEnvelope(payload);
+  } catch (e) {
+    debug.warn('[RendererIpc] a renderer sent an envelope that does not parse: dropped', e);
+    return;
+  }
+  const [, items] = envelope;
+  let event: Event | undefined;
+  const attachments: Attachment[] = [];
+  const forward: EnvelopeItem[] = [];
+  for (const item of items as EnvelopeItem[]) {
+    const [header, body] = item as [{ type: string; filename?: string; content_type?: string; attachment_type?: string }, unknown];
+    if ((header.type === 'event' || header.type === 'transaction') && isObject(body)) {
+      event ??= body as Event;
+    } else if (header.type === 'attachment' && (typeof body === 'string' || body instanceof Uint8Array)) {
+      attachments.push({
+        filename: String(header.filename ?? 'attachment'),
+        data: body,
+        ...(header.content_type ? { contentType: header.content_type } : {}),
+        ...(header.attachment_type ? { attachmentType: header.attachment_type as Attachment['attachmentType'] } : {}),
+      });
+    } else if (FORWARDED_TYPES.has(header.type)) {
+      forward.push(item);
+    }
+  }
+
+  if (event) {
+    event.tags = { ...event.tags, 'event.process': 'renderer' };
+    event.contexts = {
+      ...event.contexts,
+      electron: {
+        ...(event.contexts?.electron as object | undefined),
+        process_type: 'renderer',
+        ...(from.webContentsId !== undefined ? { web_contents_id: from.webContentsId } : {}),
+        ...(from.url ? { url: sendDefaultPii ? from.url : originOf(from.url) } : {}),
+      },
+    };
+    client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
+  }
+  if (forward.length > 0) void client.sendEnvelope(createEnvelope(envelope[0], forward as never));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `https://app.example/path?q` → `https://app.example`: a URL can hold personal data, an origin rarely does. */
+export function originOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin !== 'null' ? u.origin : `${u.protocol}//`;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The options of `init()` in Electron's main process: Sentry's usual client options plus what Electron and native
+ * crashes need. One place for every default, so the docs, the code and the tests agree.
+ */
+import type { Integration, Options } from '@sentry/core';
+import type { ServerRuntimeClientOptions } from '@sentry/core/server';
+import type { Session } from 'electron';
+import type { NativeTransportOptions } from '../transport';
+
+/** How renderers reach main: Electron IPC through the preload bridge, a custom protocol, or both. */
+export enum IPCMode {
+  /** `ipcRenderer` through the preload bridge only: needs the preload (injected or imported). */
+  Classic = 1,
+  /** `fetch('<namespace>://…')` to a privileged scheme only: works without any preload. */
+  Protocol = 2,
+  /** Main listens on both; each renderer uses the bridge when its preload exposed one, the protocol otherwise. */
+  Both = 3,
+}
+
+/**
+ * What happens to the minidump of a native crash:
+ * - `attach`: sent with the event as `event.minidump` (the server can re-process it with symbols);
+ * - `strip`: sent with heap memory removed (thread stacks, module lists and the exception kept): smaller and safer
+ *   for privacy;
+ * - `omit`: the event alone (the crash facts were read on the client); the dump is deleted once the event is safe.
+ */
+export type MinidumpPolicy = 'attach' | 'strip' | 'omit';
+
+export interface ElectronMainOptions extends Omit<Options, 'transport' | 'integrations' | 'defaultIntegrations'> {
+  /** Integrations: an array added to the defaults, or a function given the defaults (remove one by `name`). */
+  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
+  /** `false` for no default integrations at all. */
+  defaultIntegrations?: false | Integration[];
+  /**
+   * Send personal data the SDK would otherwise scrub (default `false`): full page URLs rather than their origin, and
+   * the user's home directory in module paths and annotations rather than `~`. (Sentry's `dataCollection` option
+   * governs what @sentry/core itself collects.)
+   */
+  sendDefaultPii?: boolean;
+  /** How renderers reach main (default `IPCMode.Both`). */
+  ipcMode?: IPCMode;
+  /** Prefix of the IPC channels and name of the custom scheme (default `sentry-ipc`); the same in the preload. */
+  ipcNamespace?: string;
+  /** The sessions whose renderers are served: preload injection and the protocol (default: `[session.defaultSession]`). */
+  getSessions?: () => Session[];
+  /** What happens to the minidump of a native crash (default `attach`, downgraded when too large for Sentry). */
+  minidumpPolicy?: MinidumpPolicy;
+  /** At most this many native crashes reported per app session (default 10); the rest are counted, not sent. */
+  maxNativeCrashesPerSession?: number;
+  /** Dumps older than this are deleted unsent, with a debug log (default 30 days). */
+  maxDumpAgeMs?: number;
+  /** Local `.sym` roots used to name crashing functions on the client (optional; the server symbolicates too). */
+  symbolPaths?: string[];
+  /** Where the offline queue lives (default `<userData>/sentry/queue`). */
+  queueDir?: string;
+  /** Cap of the offline queue in bytes (default 64 MiB). */
+  maxQueueBytes?: number;
+  /** Send a copy of every envelope to a Spotlight sidecar: `true` for http://localhost:8969/stream, or its URL. */
+  spotlight?: boolean | string;
+  /** Time `before-quit` waits for pending sends and queue writes (default 2000 ms). */
+  shutdownTimeoutMs?: number;
+  /** Transport options passed through (proxy, headers, size limits …). */
+  transportOptions?: Partial<NativeTransportOptions>;
+}
+
+/** Options after defaults: what the integrations read from the client. */
+export interface ResolvedElectronOptions extends ElectronMainOptions {
+  ipcMode: IPCMode;
+  ipcNamespace: string;
+  minidumpPolicy: MinidumpPolicy;
+  maxNativeCrashesPerSession: number;
+  maxDumpAgeMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export const DEFAULTS = {
+  ipcMode: IPCMode.Both,
+  ipcNamespace: 'sentry-ipc',
+  minidumpPolicy: 'attach',
+  maxNativeCrashesPerSession: 10,
+  maxDumpAgeMs: 30 * 24 * 3600 * 1000,
+  shutdownTimeoutMs: 2000,
+} as const satisfies Partial<ResolvedElectronOptions>;
+
+/** The client options type the main client is built with. */
+export type ElectronClientOptions = ServerRuntimeClientOptions & Omit<ResolvedElectronOptions, 'integrations' | 'defaultIntegrations'>;
