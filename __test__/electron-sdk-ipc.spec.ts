@@ -4,6 +4,7 @@
  * the local receiver. Each Electron process is a real OS process of the fake host (electron-host/).
  */
 import test from 'ava';
+import { existsSync } from 'node:fs';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { SDK_PRELOAD, exceptionOf, runSdkApp, scratch, writePage } from './helpers/sdk-app';
 
@@ -78,3 +79,25 @@ SentryElectronRenderer.addBreadcrumb({ category: 'ui.click', message: 'clicked s
   t.is(event.tags?.['event.process'], 'browser');
   t.truthy(event.breadcrumbs?.some((b) => b.message === 'clicked save in the renderer'));
 });
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumTest = existsSync(CHROMIUM) ? test : test.skip;
+if (!existsSync(CHROMIUM)) test(`Chromium renderer tests skipped: no Chromium at ${CHROMIUM}`, (t) => t.pass());
+
+for (const sdk of [{ ipcMode: 'Protocol' }, { ipcMode: 'Classic' }] as const) {
+  chromiumTest(`in real headless Chromium, the renderer bundle's error reaches the receiver (${sdk.ipcMode})`, async (t) => {
+    const dir = scratch(t);
+    const mark = `chromium-${sdk.ipcMode}`;
+    const run = await runSdkApp(
+      t,
+      { sdk, ...(sdk.ipcMode === 'Protocol' ? { withoutIntegrations: ['PreloadInjection'] } : {}), windows: [{ page: throwingPage(dir, mark) }] },
+      { renderer: 'chromium' },
+    );
+    const { event } = await run.waitForEvent((e) => exceptionOf(e)?.value === `renderer boom ${mark}`, 40_000);
+    t.is(event.tags?.['window.name'], mark);
+    t.is(event.tags?.['event.process'], 'renderer');
+    // A real browser's event: Chromium's user agent and frames from the page's script.
+    t.regex(String((event.request as { headers?: Record<string, string> } | undefined)?.headers?.['User-Agent']), /Chrome\//);
+    t.true((exceptionOf(event)?.stacktrace?.frames?.length ?? 0) > 0);
+  });
+}

@@ -5,7 +5,9 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import type { Event } from '@sentry/core';
+import { createHash } from 'node:crypto';
 import { parseMinidumpSync } from '../ts/index';
+import { nextSseEvent, startSpotlight } from './helpers/spotlight';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { CRASH_PRELOAD, SYMBOL_PATHS, exceptionOf, nativeCrashSkipReason, runSdkApp, scratch, writePage, type RunningSdkApp } from './helpers/sdk-app';
 
@@ -106,4 +108,32 @@ crashTest('a main-process crash is reported at the next start, with the crashed 
   // Reported once: the dump is gone after the send.
   await new Promise((r) => setTimeout(r, 1000));
   t.is(second.events().filter((e) => e.platform === 'native').length, 1);
+  // Release health: the crashed run's session is closed as crashed, under that run's release.
+  const sessions = second.receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === 'session').map((i) => i.payload as { status: string; attrs: { release: string } }));
+  t.true(
+    sessions.some((s) => s.status === 'crashed' && s.attrs.release === 'SdkApp@1.0.0'),
+    `sessions seen: ${JSON.stringify(sessions.map((s) => [s.status, s.attrs.release]))}`,
+  );
+});
+
+crashTest('the spotlight option copies the native crash, with its minidump, to a real Spotlight sidecar', async (t) => {
+  const spotlight = await startSpotlight();
+  t.teardown(() => spotlight.close());
+  type Envelope = [Record<string, unknown>, Array<[Record<string, unknown>, Record<string, unknown>]>];
+  const isCrash = (data: string): boolean => {
+    try {
+      return (JSON.parse(data) as Envelope)[1].some(([h, p]) => h.type === 'event' && p.platform === 'native');
+    } catch {
+      return false;
+    }
+  };
+  const sse = nextSseEvent(spotlight.url, (e) => isCrash(e.data), 40_000);
+  await sse.ready;
+  const { event, minidump } = await crashRenderer(t, { spotlight: `${spotlight.url}/stream` });
+  const [header, items] = JSON.parse((await sse.event).data) as Envelope;
+  t.is(header.event_id, event.event_id);
+  const dump = items.find(([h]) => h.attachment_type === MINIDUMP);
+  t.truthy(dump, 'the minidump reached Spotlight');
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  t.is(sha(Buffer.from(String(dump![1].data), 'base64')), sha(minidump!), 'Spotlight got the same dump as the Sentry receiver');
 });

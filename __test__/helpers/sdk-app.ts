@@ -2,9 +2,9 @@
  * Running the SDK test app (electron-host/sdk-app/main.ts) in the fake Electron host against a local receiver: the
  * page files, the launch, and reading what arrived. Shared by the electron-sdk-*.spec.ts files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import type { Event } from '@sentry/core';
 import { startReceiver, type Receiver, type ReceivedEnvelope } from '../../ts/receiver';
@@ -32,10 +32,14 @@ export function scratch(t: ExecutionContext): string {
   return dir;
 }
 
-/** Writes an HTML page that loads the renderer SDK's bundle, then runs `script` (in the page's world). */
+/**
+ * Writes an HTML page that loads the renderer SDK's bundle (copied beside it, as an app without a bundler ships
+ * it), then runs `script` in the page's world.
+ */
 export function writePage(dir: string, name: string, script: string): string {
   const file = join(dir, `${name}.html`);
-  writeFileSync(file, `<!doctype html>\n<script src="${relative(dir, RENDERER_BUNDLE)}"></script>\n<script>\n${script}\n</script>\n`);
+  copyFileSync(RENDERER_BUNDLE, join(dir, 'sentry-renderer.js'));
+  writeFileSync(file, `<!doctype html>\n<script src="sentry-renderer.js"></script>\n<script>\n${script}\n</script>\n`);
   return file;
 }
 
@@ -52,7 +56,7 @@ export interface RunningSdkApp {
 export async function runSdkApp(
   t: ExecutionContext,
   config: SdkAppConfig,
-  options: { receiver?: Receiver; userData?: string; version?: string; name?: string } = {},
+  options: { receiver?: Receiver; userData?: string; version?: string; name?: string; renderer?: 'node' | 'chromium' } = {},
 ): Promise<RunningSdkApp> {
   const receiver = options.receiver ?? (await startReceiver({ lifetimeMs: 120_000, maxEnvelopes: 1000 }));
   if (!options.receiver) t.teardown(() => receiver.close());
@@ -61,6 +65,7 @@ export async function runSdkApp(
     name: options.name ?? 'SdkApp',
     version: options.version ?? '1.0.0',
     ...(options.userData ? { userData: options.userData } : {}),
+    ...(options.renderer ? { renderer: options.renderer } : {}),
     env: { SDK_APP: JSON.stringify({ ...config, sdk: { dsn: receiver.dsn, ...config.sdk } }) },
     timeoutMs: 90_000,
   });

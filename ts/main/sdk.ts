@@ -47,7 +47,7 @@ export function getDefaultIntegrations(): Integration[] {
     eventFiltersIntegration(),
     functionToStringIntegration(),
     linkedErrorsIntegration(),
-    dedupeIntegration(),
+    nativeAwareDedupe(),
     electronContextIntegration(),
     electronBreadcrumbsIntegration(),
     onUncaughtExceptionIntegration(),
@@ -58,6 +58,18 @@ export function getDefaultIntegrations(): Integration[] {
     childProcessGoneIntegration(),
     nativeCrashesIntegration(),
   ];
+}
+
+/**
+ * @sentry/core's Dedupe, except for native crashes: each dump is a crash of its own (a renderer that crashes the
+ * same way twice crashed twice), and Sentry groups them; dropping one would also delete its dump.
+ */
+function nativeAwareDedupe(): Integration {
+  const inner = dedupeIntegration();
+  return {
+    ...inner,
+    processEvent: (event, hint, client) => (event.platform === 'native' ? event : inner.processEvent!(event, hint, client)),
+  };
 }
 
 /** Starts the SDK in Electron's main process. Call it as early as possible, before the app is `ready`. */

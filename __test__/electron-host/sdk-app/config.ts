@@ -15,6 +15,8 @@ export interface SdkAppConfig {
   sdk: Omit<ElectronMainOptions, 'ipcMode' | 'integrations' | 'beforeSend' | 'getSessions'> & { ipcMode?: 'Classic' | 'Protocol' | 'Both' };
   /** Default integrations to remove, by name (e.g. `PreloadInjection` for a manual preload). */
   withoutIntegrations?: string[];
+  /** `beforeSend` reports each native crash event to the test (`before-send`) and drops it when this is true. */
+  dropNativeInBeforeSend?: boolean;
   /** Tags set in main right after `init()`. */
   mainTags?: Record<string, string>;
   windows?: SdkAppWindow[];

@@ -16,6 +16,11 @@ Sentry.init({
   ...sdk,
   ...(ipcMode ? { ipcMode: Sentry.IPCMode[ipcMode] } : {}),
   integrations: (defaults) => defaults.filter((i) => !removed.has(i.name)),
+  beforeSend(event, hint) {
+    if (event.platform !== 'native') return event;
+    report('before-send', { event, minidumpPath: hint.data?.minidumpPath });
+    return config.dropNativeInBeforeSend ? null : event;
+  },
 });
 for (const [k, v] of Object.entries(config.mainTags ?? {})) Sentry.setTag(k, v);
 report('initialised');
