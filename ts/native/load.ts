@@ -20,11 +20,26 @@ const IN_ASAR = /\.asar([\\/]|$)/;
 
 let libcCache: 'glibc' | 'musl' | null | undefined;
 
+/** The dynamic loaders of glibc and musl on the Linux architectures with prebuilt binaries. */
+const LOADERS: Partial<Record<NodeJS.Architecture, { glibc: string; musl: string }>> = {
+  x64: { glibc: '/lib64/ld-linux-x86-64.so.2', musl: '/lib/ld-musl-x86_64.so.1' },
+  arm64: { glibc: '/lib/ld-linux-aarch64.so.1', musl: '/lib/ld-musl-aarch64.so.1' },
+};
+
 /** glibc or musl on Linux (null elsewhere), from the C library the running Node was linked against. */
 function libc(): 'glibc' | 'musl' | null {
   if (libcCache !== undefined) return libcCache;
   if (process.platform !== 'linux') return (libcCache = null);
-  // The C library this process has mapped says it directly, in well under a millisecond; a diagnostic
+  // Quickest (two stat calls): glibc's dynamic loader at its standard path and no musl loader for this
+  // architecture. A dynamically linked Node needs its C library's loader, and musl's lives in /lib unless
+  // musl was installed under a prefix of its own: Nix and Guix keep theirs in a store (and a Node from
+  // there runs from that store too), so those take the exact reading below.
+  const loaders = LOADERS[process.arch];
+  const fromStore = /^\/(nix|gnu)\/store\//.test(process.execPath);
+  if (loaders && !fromStore && existsSync(loaders.glibc) && !existsSync(loaders.musl)) {
+    return (libcCache = 'glibc');
+  }
+  // Otherwise the C library this process has mapped says it directly, in about a millisecond; a diagnostic
   // report (the usual way) takes several, at every start of the app.
   try {
     const maps = readFileSync('/proc/self/maps', 'latin1');

@@ -13,7 +13,7 @@ mod provider;
 
 use breakpad_symbols::{breakpad_sym_lookup, SymbolFile};
 use fetch::{Fetched, Fetcher};
-use index::SymIndex;
+use index::{IndexView, SymIndex};
 use minidump_common::traits::Module;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -65,10 +65,10 @@ pub enum Status {
     Unusable(String),
 }
 
-/// A module's symbols: the file's bytes, its index, and parsed excerpts by address.
+/// A module's symbols: the file's bytes, its index (read in place), and parsed excerpts by address.
 struct Indexed {
     sym: Bytes,
-    index: SymIndex,
+    index: IndexView<Bytes>,
     source: String,
     /// Parsed excerpts by address (each holds only what a lookup at that address reads).
     excerpts: Mutex<HashMap<u64, Option<Arc<SymbolFile>>>>,
@@ -100,6 +100,8 @@ enum State {
 
 struct Slot {
     code_file: String,
+    /// The store-layout components of the symbol file's path.
+    parts: [String; 3],
     state: OnceLock<State>,
 }
 
@@ -147,8 +149,11 @@ pub fn store_components(module: &(dyn Module + Sync)) -> Option<[String; 3]> {
 
 /// `<debug_file>/<DEBUG_ID>/<name>.sym` relative to a root, or `None` when the module's names are unsafe.
 pub fn relative_sym_path(module: &(dyn Module + Sync)) -> Option<PathBuf> {
-    let [a, b, c] = store_components(module)?;
-    Some(Path::new(&a).join(b).join(c))
+    store_components(module).map(|parts| joined(&parts))
+}
+
+fn joined([a, b, c]: &[String; 3]) -> PathBuf {
+    Path::new(a).join(b).join(c)
 }
 
 impl SymbolStore {
@@ -189,7 +194,8 @@ impl SymbolStore {
     }
 
     fn slot_for_path(&self, module: &(dyn Module + Sync)) -> Option<Arc<Slot>> {
-        let rel = relative_sym_path(module)?;
+        let parts = store_components(module)?;
+        let rel = joined(&parts);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         let code_file = leaf(&module.code_file()).to_string();
         Some(
@@ -198,6 +204,7 @@ impl SymbolStore {
                 .or_insert_with(|| {
                     Arc::new(Slot {
                         code_file,
+                        parts,
                         state: OnceLock::new(),
                     })
                 })
@@ -208,10 +215,7 @@ impl SymbolStore {
     /// The module's slot, its symbols looked up (once, however many threads ask at the same time).
     fn loaded(&self, module: &(dyn Module + Sync)) -> Option<Arc<Slot>> {
         let slot = self.slot(module)?;
-        slot.state.get_or_init(|| match store_components(module) {
-            Some(parts) => self.load(&parts),
-            None => State::Missing,
-        });
+        slot.state.get_or_init(|| self.load(&slot.parts));
         Some(slot)
     }
 
@@ -242,7 +246,7 @@ impl SymbolStore {
     }
 
     fn load(&self, parts: &[String; 3]) -> State {
-        let rel = Path::new(&parts[0]).join(&parts[1]).join(&parts[2]);
+        let rel = joined(parts);
         let cached = self.config.cache_dir.as_ref().map(|dir| dir.join(&rel));
         // Local roots come first. A root's file already cached (same length: same debug id, same file) is
         // served from the cache, whose index spares the parse.
@@ -312,10 +316,16 @@ impl SymbolStore {
         {
             return State::Unusable(format!("{source}: not a Breakpad symbol file"));
         }
-        if let Some(path) = cached {
-            cache::store(path, &bytes, &index);
+        // The saved index names the cached file's stamp, known once that file is written.
+        let stamp = cached.and_then(|path| cache::store_sym(path, &bytes));
+        let saved = index.encode(stamp.unwrap_or(0));
+        if let (Some(path), Some(_)) = (cached, stamp) {
+            cache::store_index(path, &saved);
         }
-        State::Loaded(Box::new(Indexed::new(Bytes::Owned(bytes), index, source)))
+        match IndexView::new(Bytes::Owned(saved)) {
+            Some(view) => State::Loaded(Box::new(Indexed::new(Bytes::Owned(bytes), view, source))),
+            None => State::Unusable(format!("{source}: too many records to index")),
+        }
     }
 }
 
@@ -333,7 +343,7 @@ impl SymbolStore {
 }
 
 impl Indexed {
-    fn new(sym: Bytes, index: SymIndex, source: String) -> Indexed {
+    fn new(sym: Bytes, index: IndexView<Bytes>, source: String) -> Indexed {
         Indexed {
             sym,
             index,
@@ -341,6 +351,12 @@ impl Indexed {
             excerpts: Mutex::new(HashMap::new()),
             rejected: OnceLock::new(),
         }
+    }
+
+    /// The index's storage: mapped from the cache, or built in this process.
+    #[cfg(test)]
+    fn index_bytes(&self) -> &Bytes {
+        self.index.bytes()
     }
 
     /// The parsed records covering `address` (module-relative); `Err` once the parser has rejected this file.
