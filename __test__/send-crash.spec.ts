@@ -132,7 +132,9 @@ test('a ~50 MB dump is streamed: the JS heap never holds a copy of it', async (t
   const MiB = 1024 * 1024;
   t.log(`heap +${((peakHeap - before.heapUsed) / MiB).toFixed(1)} MiB, arrayBuffers +${((peakBuffers - before.arrayBuffers) / MiB).toFixed(1)} MiB`);
   t.true(peakHeap - before.heapUsed < 16 * MiB, 'heapUsed grew by far less than the dump');
-  t.true(peakBuffers - before.arrayBuffers < 16 * MiB, 'arrayBuffers grew by far less than the dump');
+  // The receiver runs in this process too and holds the request's chunks while it reads them (up to ~20 MiB seen
+  // on a loaded machine): the bound still fails for any copy of the 50 MB dump, which is what it is for.
+  t.true(peakBuffers - before.arrayBuffers < 32 * MiB, 'arrayBuffers grew by far less than the dump');
 
   t.regex(seen[0]!, /^gzip \d+$/, 'gzip, with a Content-Length');
   // The minidump is the envelope's last item: its bytes end the received envelope (then a newline, or not).
