@@ -116,6 +116,41 @@ fn entries_start(size: u64, count: u64, entry: u64) -> Result<u64, EnvelopeError
     }
 }
 
+/// A list stream's bytes, its entry count and the offset of its first entry (in those bytes).
+fn list(
+    r: &mut Reader<'_>,
+    s: Stream,
+    entry: u64,
+    what: &str,
+) -> Result<(Vec<u8>, u64, u64), EnvelopeError> {
+    let blob = r.bytes(s.rva.into(), s.size.into(), what)?;
+    if blob.len() < 4 {
+        return Err(invalid(format!(
+            "the {what} stream of {} bytes has no room for its count",
+            blob.len()
+        )));
+    }
+    let n = u64::from(u32_at(&blob, 0));
+    let at = entries_start(s.size.into(), n, entry)?;
+    Ok((blob, n, at))
+}
+
+/// Fails unless `size` bytes at address `start` end inside the 64-bit address space: what the plan computes
+/// with memory ranges must not overflow.
+fn in_address_space(
+    start: u64,
+    size: u64,
+    what: impl FnOnce() -> String,
+) -> Result<(), EnvelopeError> {
+    match start.checked_add(size) {
+        Some(_) => Ok(()),
+        None => Err(invalid(format!(
+            "{} ends beyond the 64-bit address space",
+            what()
+        ))),
+    }
+}
+
 pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
     if r.len < 4 {
         return Err(EnvelopeError::NotAMinidump);
@@ -147,28 +182,33 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
             rva: u32_at(&dir, o + 8),
         });
     }
-    let first = |t: u32| layout.streams.iter().find(|s| s.stream_type == t).copied();
-    let (threads, memory, memory64) =
-        (first(THREAD_LIST), first(MEMORY_LIST), first(MEMORY64_LIST));
+    // Readers (rust-minidump) use the last stream of a type when the directory names several.
+    let last = |t: u32| {
+        layout
+            .streams
+            .iter()
+            .rev()
+            .find(|s| s.stream_type == t)
+            .copied()
+    };
+    let (threads, memory, memory64) = (last(THREAD_LIST), last(MEMORY_LIST), last(MEMORY64_LIST));
     if let Some(s) = threads {
-        let blob = r.bytes(s.rva.into(), s.size.into(), "thread list")?;
-        let n = u64::from(u32_at(&blob, 0));
-        let at = entries_start(s.size.into(), n, THREAD_SIZE)?;
+        let (blob, n, at) = list(r, s, THREAD_SIZE, "thread list")?;
         for i in 0..n {
             let o = (at + i * THREAD_SIZE) as usize;
+            let (start, size) = (u64_at(&blob, o + 24), u64::from(u32_at(&blob, o + 32)));
+            in_address_space(start, size, || format!("thread {i}'s stack"))?;
             layout.stacks.push(Stack {
                 desc_offset: u64::from(s.rva) + o as u64 + 24,
-                start: u64_at(&blob, o + 24),
-                size: u32_at(&blob, o + 32).into(),
+                start,
+                size,
                 rva: u32_at(&blob, o + 36),
                 context: (u32_at(&blob, o + 44).into(), u32_at(&blob, o + 40).into()),
             });
         }
     }
     if let Some(s) = memory {
-        let blob = r.bytes(s.rva.into(), s.size.into(), "memory list")?;
-        let n = u64::from(u32_at(&blob, 0));
-        let at = entries_start(s.size.into(), n, MEM_DESC)?;
+        let (blob, n, at) = list(r, s, MEM_DESC, "memory list")?;
         for i in 0..n {
             let o = (at + i * MEM_DESC) as usize;
             let region = Region {
@@ -179,6 +219,7 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
             if region.offset + region.size > r.len {
                 return Err(invalid(format!("memory region {i} lies outside the file")));
             }
+            in_address_space(region.start, region.size, || format!("memory region {i}"))?;
             layout.memory.push(region);
         }
     }
@@ -192,6 +233,7 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
         )?;
         for i in 0..n as usize {
             let (start, size) = (u64_at(&descs, i * 16), u64_at(&descs, i * 16 + 8));
+            in_address_space(start, size, || format!("memory64 region {i}"))?;
             layout.memory64.push(Region {
                 start,
                 size,

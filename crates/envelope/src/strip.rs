@@ -338,6 +338,45 @@ mod tests {
         assert_eq!(subtract(vec![(0, 10)], &[(0, 10)]), vec![]);
     }
 
+    fn strip_error(dump: &[u8]) -> EnvelopeError {
+        strip_minidump_bytes(dump, &mut Vec::new()).unwrap_err()
+    }
+
+    /// Header (one stream, directory at 0x20), a thread list entry of 2 bytes at 0x2c, and those bytes:
+    /// reading its count ran off the stream (a caught panic, `ERR_INTERNAL`).
+    const THREAD_LIST_WITHOUT_ROOM_FOR_ITS_COUNT: &[u8] = b"MDMP\x93\xa7\0\0\x01\0\0\0\x20\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \x03\0\0\0\x02\0\0\0\x2c\0\0\0\
+        \0\0";
+
+    /// One thread whose 8 KiB stack starts 4 KiB below the top of the address space: the stack's end
+    /// overflowed (a panic with overflow checks, a wrapped range without them).
+    const STACK_PAST_THE_TOP_OF_MEMORY: &[u8] = b"MDMP\x93\xa7\0\0\x01\0\0\0\x20\0\0\0\
+        \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \x03\0\0\0\x34\0\0\0\x2c\0\0\0\
+        \x01\0\0\0\
+        \x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
+        \0\xf0\xff\xff\xff\xff\xff\xff\0\x20\0\0\0\0\0\0\
+        \0\0\0\0\0\0\0\0";
+
+    #[test]
+    fn a_list_stream_too_short_for_its_count_is_invalid() {
+        let e = strip_error(THREAD_LIST_WITHOUT_ROOM_FOR_ITS_COUNT);
+        assert_eq!(e.code(), "ERR_INVALID_MINIDUMP", "{e}");
+        assert!(e.to_string().contains("no room for its count"), "{e}");
+    }
+
+    #[test]
+    fn a_stack_past_the_top_of_the_address_space_is_invalid() {
+        assert_eq!(STACK_PAST_THE_TOP_OF_MEMORY.len(), 0x2c + 4 + 48);
+        let e = strip_error(STACK_PAST_THE_TOP_OF_MEMORY);
+        assert_eq!(e.code(), "ERR_INVALID_MINIDUMP", "{e}");
+        assert!(
+            e.to_string().contains("thread 0's stack ends beyond"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn align16_rounds_up() {
         assert_eq!(
