@@ -54,3 +54,33 @@ test('scrubHome leaves paths outside the home directory and a too-short home alo
   t.deepEqual(scrubHome({ a: '/home/ann/x', b: ['/opt/y', '/home/ann'] }, '/home/ann'), { a: '~/x', b: ['/opt/y', '~'] });
   t.deepEqual(scrubHome({ a: '/x' }, '/'), { a: '/x' });
 });
+
+test('annotations are bounded in number and length, read as C strings, and never cut inside a surrogate pair', (t) => {
+  const r = report();
+  const many: Record<string, string> = {};
+  for (let i = 0; i < 500; i++) many[`key${String(i).padStart(3, '0')}`] = `value ${i}`;
+  r.crashpad!.simpleAnnotations = {
+    ['k'.repeat(10_000)]: 'long key',
+    'ptype\0garbage after the terminator': 'renderer\0\0stale bytes of a longer value',
+    '\0starts with NUL': 'dropped: its key is empty',
+    emoji: `${'x'.repeat(1023)}\u{1F600}tail`,
+    ['__proto__']: 'an own key, not a prototype',
+    ...many,
+  };
+  const event = nativeCrashEvent({ report: r, policy: 'attach', sendDefaultPii: true });
+  const annotations = (event.contexts!.electron as { annotations: Record<string, string> }).annotations;
+  const keys = Object.keys(annotations);
+  t.is(keys.length, 64, 'at most 64 annotations of 505');
+  t.true(keys.every((k) => k.length > 0 && k.length <= 64));
+  t.true(Object.values(annotations).every((v) => v.length <= 1024));
+  t.is(annotations['k'.repeat(64)], 'long key');
+  t.is(annotations.ptype, 'renderer', 'key and value end at their first NUL');
+  t.false(JSON.stringify(annotations).includes('\\u0000'), 'no NUL reaches the event');
+  t.is(annotations.emoji, 'x'.repeat(1023), 'the cut does not leave half of a surrogate pair');
+  t.true(Object.prototype.hasOwnProperty.call(annotations, '__proto__'));
+  t.is(Object.getPrototypeOf(annotations), Object.prototype);
+  // The whole context stays small, whatever the dump claimed.
+  t.true(JSON.stringify(event.contexts!.electron).length < 64 * (64 + 1024 + 8) + 1024);
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  t.false([...keys, ...Object.values(annotations)].some((s) => lone.test(s)), 'no lone surrogate (invalid UTF-8 once sent)');
+});

@@ -36,6 +36,8 @@ export interface LaunchOptions {
   cwd?: string;
   /** The app is killed after this long (default 100000 ms). */
   timeoutMs?: number;
+  /** Options for the app's Node (or V8), before the host's own (e.g. `--no-incremental-marking`). */
+  nodeArgs?: string[];
 }
 
 export interface Exit {
@@ -84,7 +86,7 @@ export function launchApp(options: LaunchOptions): LaunchedApp {
     ...options.env,
   };
   const child: ChildProcess = fork(resolve(options.main), options.args ?? [], {
-    execArgv: hostExecArgv(),
+    execArgv: [...(options.nodeArgs ?? []), ...hostExecArgv()],
     env,
     cwd: options.cwd ?? process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -40,3 +40,34 @@ export function patchModuleNames(dumpPath: string, patch: ModuleNamePatch): Buff
   }
   return bytes;
 }
+
+/**
+ * The bytes of `dumpPath` with the code file name of the module named `from` replaced by `to`, of any length and
+ * content (NUL included): the new MINIDUMP_STRING is appended to the file and the module's name RVA pointed at it
+ * (the old string stays behind, unreferenced, which the format allows). On Linux the code file is also the module's
+ * debug file, the name symbol lookups use.
+ */
+export function relocateModuleName(dumpPath: string, from: string, to: string): Buffer {
+  const bytes = readFileSync(dumpPath);
+  const streams = bytes.readUInt32LE(8);
+  const dir = bytes.readUInt32LE(12);
+  let nameField = -1;
+  for (let i = 0; i < streams; i++) {
+    if (bytes.readUInt32LE(dir + i * 12) !== 4) continue; // ModuleListStream
+    const list = bytes.readUInt32LE(dir + i * 12 + 8);
+    for (let k = 0, n = bytes.readUInt32LE(list); k < n; k++) {
+      const field = list + 4 + k * 108 + 20; // MINIDUMP_MODULE.ModuleNameRva
+      const at = bytes.readUInt32LE(field);
+      const name = bytes.toString('utf16le', at + 4, at + 4 + bytes.readUInt32LE(at));
+      if (name === from) nameField = field;
+    }
+  }
+  if (nameField < 0) throw new Error(`no module named ${from}`);
+  const pad = Buffer.alloc((4 - (bytes.length % 4)) % 4);
+  const name = Buffer.from(to, 'utf16le');
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(name.length);
+  const out = Buffer.concat([bytes, pad, header, name, Buffer.alloc(2)]);
+  out.writeUInt32LE(bytes.length + pad.length, nameField);
+  return out;
+}

@@ -56,7 +56,15 @@ export interface RunningSdkApp {
 export async function runSdkApp(
   t: ExecutionContext,
   config: SdkAppConfig,
-  options: { receiver?: Receiver; userData?: string; version?: string; name?: string; renderer?: 'node' | 'chromium' } = {},
+  options: {
+    receiver?: Receiver;
+    userData?: string;
+    version?: string;
+    name?: string;
+    renderer?: 'node' | 'chromium';
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<RunningSdkApp> {
   const receiver = options.receiver ?? (await startReceiver({ lifetimeMs: 120_000, maxEnvelopes: 1000 }));
   if (!options.receiver) t.teardown(() => receiver.close());
@@ -66,7 +74,8 @@ export async function runSdkApp(
     version: options.version ?? '1.0.0',
     ...(options.userData ? { userData: options.userData } : {}),
     ...(options.renderer ? { renderer: options.renderer } : {}),
-    env: { SDK_APP: JSON.stringify({ ...config, sdk: { dsn: receiver.dsn, ...config.sdk } }) },
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    env: { ...options.env, SDK_APP: JSON.stringify({ ...config, sdk: { dsn: receiver.dsn, ...config.sdk } }) },
     timeoutMs: 90_000,
   });
   t.teardown(() => app.dispose());

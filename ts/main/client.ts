@@ -6,6 +6,7 @@
 import { createEventEnvelope, type Event, type EventHint, type Scope } from '@sentry/core';
 import { ServerRuntimeClient } from '@sentry/core/server';
 import type { NativeTransport } from '../transport';
+import { pause } from './native-crashes/pace';
 import type { ElectronClientOptions, MinidumpPolicy } from './options';
 
 /** How a native crash report ended: what the app decided, and what became of the envelope. */
@@ -80,6 +81,8 @@ export class ElectronMainClient extends ServerRuntimeClient<ElectronClientOption
   private async sendCrash(event: Event, crash: CrashInFlight): Promise<NativeCrashOutcome> {
     const transport = this.getTransport() as NativeTransport | undefined;
     if (!this._isEnabled() || !transport) return { outcome: 'failed' };
+    // The event pipeline and the queue write are two steps, each with main's thread to itself (native-crashes/pace.ts).
+    await pause();
     if (crash.minidumpPath && crash.policy !== 'omit' && typeof transport.sendCrash === 'function') {
       const r = await transport.sendCrash({ event, minidumpPath: crash.minidumpPath });
       if (r.outcome !== 'dropped') this.onNativeCrashSent?.(event, crash.minidumpPath);

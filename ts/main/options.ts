@@ -84,3 +84,33 @@ export const DEFAULTS = {
 
 /** The client options type the main client is built with. */
 export type ElectronClientOptions = ServerRuntimeClientOptions & Omit<ResolvedElectronOptions, 'integrations' | 'defaultIntegrations'>;
+
+/**
+ * The SDK's own options as the app gave them, with any value of the wrong kind replaced by its default and named in
+ * one console warning: a typo must not fail open (`minidumpPolicy: 'omitt'` sending whole dumps, a cap of `NaN`
+ * capping nothing, a queue budget of `NaN` evicting every entry). An unknown minidump policy becomes `omit`, the
+ * one that sends the least.
+ */
+export function checkedOptions<T extends ElectronMainOptions>(options: T): T {
+  const out: T = { ...options };
+  const wrong: string[] = [];
+  const policies: MinidumpPolicy[] = ['attach', 'strip', 'omit'];
+  if (out.minidumpPolicy !== undefined && !policies.includes(out.minidumpPolicy)) {
+    wrong.push(`minidumpPolicy ${typeof out.minidumpPolicy === 'string' ? JSON.stringify(out.minidumpPolicy) : String(out.minidumpPolicy)} (using 'omit')`);
+    out.minidumpPolicy = 'omit';
+  }
+  const numbers: Array<[keyof ElectronMainOptions, (n: number) => boolean]> = [
+    ['maxNativeCrashesPerSession', (n) => Number.isInteger(n) && n >= 0],
+    ['maxDumpAgeMs', (n) => Number.isFinite(n) && n > 0],
+    ['maxQueueBytes', (n) => Number.isFinite(n) && n > 0],
+    ['shutdownTimeoutMs', (n) => Number.isFinite(n) && n >= 0],
+  ];
+  for (const [name, ok] of numbers) {
+    const v = out[name];
+    if (v === undefined || (typeof v === 'number' && ok(v))) continue;
+    wrong.push(`${name} ${typeof v === 'string' ? JSON.stringify(v) : String(v)} (using the default)`);
+    delete out[name];
+  }
+  if (wrong.length) console.warn(`[sentry-electron-native] init(): ignored option values of the wrong kind: ${wrong.join('; ')}.`);
+  return out;
+}

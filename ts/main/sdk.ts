@@ -30,9 +30,10 @@ import {
 } from './integrations';
 import { rendererIpcIntegration } from './ipc/renderer-ipc';
 import { nativeCrashesIntegration } from './native-crashes/integration';
-import { DEFAULTS, type ElectronClientOptions, type ElectronMainOptions } from './options';
+import { checkedOptions, DEFAULTS, type ElectronClientOptions, type ElectronMainOptions } from './options';
 import { installShutdown } from './shutdown';
 import { installSpotlight } from './spotlight';
+import { pause } from './native-crashes/pace';
 
 /** The SDK's name in events and envelopes. */
 export const SDK_NAME = 'sentry.javascript.electron-native';
@@ -73,8 +74,9 @@ function nativeAwareDedupe(): Integration {
 }
 
 /** Starts the SDK in Electron's main process. Call it as early as possible, before the app is `ready`. */
-export function init(options: ElectronMainOptions = {}): Client | undefined {
+export function init(given: ElectronMainOptions = {}): Client | undefined {
   try {
+    const options = checkedOptions(given);
     if ((process as { type?: string }).type !== 'browser' || !process.versions.electron) {
       console.warn('[sentry-electron-native] init() from "/main" must run in Electron\'s main process; nothing was started.');
       return undefined;
@@ -95,6 +97,8 @@ export function init(options: ElectronMainOptions = {}): Client | undefined {
       transport: makeNativeTransport as never,
       transportOptions: {
         queueDir: options.queueDir ?? path.join(userData, 'sentry', 'queue'),
+        // The queue's file work in small slices of main's thread, like the native crashes' (native-crashes/pace.ts).
+        pace: () => pause(),
         ...(options.maxQueueBytes !== undefined ? { maxQueueBytes: options.maxQueueBytes } : {}),
         ...options.transportOptions,
       },

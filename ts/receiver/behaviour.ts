@@ -16,7 +16,13 @@ export type Behaviour =
   /** Waits `ms` after the whole body has arrived, then accepts as usual. */
   | { kind: 'slow'; ms: number }
   /** Destroys the socket once the first bytes of the body have arrived: no response at all. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /**
+   * Reads the whole body, then answers one byte every `intervalMs` (default 200): a status line, headers announcing
+   * a 1 MiB body, then the body, so the answer never completes in any useful time. Every byte keeps the connection
+   * busy (no idle timeout fires); the envelope is not kept.
+   */
+  | { kind: 'trickle'; intervalMs?: number };
 
 export interface BehaviourOptions {
   /** How many requests get this behaviour before the receiver accepts again; default: until changed. */
@@ -35,6 +41,9 @@ export class BehaviourSwitch {
     }
     if (behaviour.kind === 'slow' && !(behaviour.ms >= 0 && behaviour.ms <= MAX_SLOW_MS)) {
       throw new RangeError(`slow.ms must be within 0..${MAX_SLOW_MS}, not ${behaviour.ms}`);
+    }
+    if (behaviour.kind === 'trickle' && behaviour.intervalMs !== undefined && !(behaviour.intervalMs >= 1 && behaviour.intervalMs <= MAX_SLOW_MS)) {
+      throw new RangeError(`trickle.intervalMs must be within 1..${MAX_SLOW_MS}, not ${behaviour.intervalMs}`);
     }
     this.current = behaviour;
     this.remaining = times;

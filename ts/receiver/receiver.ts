@@ -38,11 +38,14 @@ export interface ReceivedEnvelope extends ParsedEnvelope {
   receivedAt: Date;
 }
 
-/** Every request that reached the server, accepted or not; `status` is `'reset'` when the connection was cut. */
+/**
+ * Every request that reached the server, accepted or not; `status` is `'reset'` when the connection was cut,
+ * `'trickle'` when the answer was being trickled.
+ */
 export interface ReceivedRequest {
   method: string;
   path: string;
-  status: number | 'reset';
+  status: number | 'reset' | 'trickle';
   behaviour: Behaviour['kind'];
   detail: string | null;
 }
@@ -118,6 +121,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
     const body = await readBody(req, maxBodyBytes);
     if (body === 'aborted') return void (log.status = 'reset');
+    if (behaviour.kind === 'trickle') return trickle(req, behaviour.intervalMs ?? 200, log, timers);
     if (body === 'too-large') return answer(413, { detail: `request body exceeds ${maxBodyBytes} bytes` });
     if (behaviour.kind === '429') return answer(429, { detail: 'rate limited (receiver behaviour)' }, rateLimitHeaders(behaviour));
     if (behaviour.kind === '413') return answer(413, { detail: 'envelope exceeded size limits (receiver behaviour)' });
@@ -183,6 +187,31 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     close,
   };
   return receiver;
+}
+
+/** Writes an answer that never completes in useful time onto the request's socket, one byte per `intervalMs`. */
+function trickle(req: IncomingMessage, intervalMs: number, log: ReceivedRequest, timers: Set<NodeJS.Timeout>): void {
+  log.status = 'trickle';
+  const answer = Buffer.concat([
+    Buffer.from(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${1 << 20}\r\n\r\n`, 'latin1'),
+    Buffer.alloc(1 << 20, 0x20),
+  ]);
+  const socket = req.socket;
+  let at = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed || at >= answer.length) {
+      clearInterval(timer);
+      timers.delete(timer);
+      return;
+    }
+    socket.write(answer.subarray(at, at + 1));
+    at += 1;
+  }, intervalMs);
+  timers.add(timer);
+  socket.once('close', () => {
+    clearInterval(timer);
+    timers.delete(timer);
+  });
 }
 
 /**

@@ -46,6 +46,8 @@ export interface CrashSenderDeps {
   onRetry(): void;
   onSent(): void;
   isBacklogged(): boolean;
+  /** Awaited between writing the entry and sending it (the transport's `pace`). */
+  pace?: () => Promise<void>;
   log(message: string, error?: unknown): void;
   recordDroppedEvent(reason: 'network_error' | 'send_error', category: 'error' | 'attachment'): void;
 }
@@ -65,7 +67,10 @@ const categoriesOf = (spec: { items: unknown[] }): string[] => (spec.items.lengt
 export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Promise<CrashSendResult> {
   const eventId = crash.event.event_id ?? randomUUID().replace(/-/g, '');
   const event = { ...crash.event, event_id: eventId };
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'sentry-crash-'));
+  // A temporary folder only for what needs one (a stripped dump, the envelope when there is no queue): the usual
+  // crash goes from the dump straight into the queue, without two more file operations on main's thread.
+  let made: Promise<string> | undefined;
+  const scratch = (): Promise<string> => (made ??= fs.mkdtemp(path.join(os.tmpdir(), 'sentry-crash-')));
   // The claimed entry of the form that was too large: removed only once the next form is safely queued.
   const held: { claim?: Claim } = {};
   try {
@@ -78,7 +83,7 @@ export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Prom
     for (const form of forms) {
       let minidump: string | undefined = crash.minidumpPath;
       if (form === 'stripped') {
-        minidump = path.join(scratch, 'stripped.dmp');
+        minidump = path.join(await scratch(), 'stripped.dmp');
         try {
           await deps.native.stripMinidumpMemory(crash.minidumpPath, minidump);
         } catch (e) {
@@ -113,7 +118,8 @@ export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Prom
   } finally {
     // A smaller form could not be written (a full disk…): the larger one goes back to the queue, not away.
     await held.claim?.release();
-    await fs.rm(scratch, { recursive: true, force: true });
+    const dir = await made?.catch(() => undefined);
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -125,12 +131,12 @@ export async function sendCrash(deps: CrashSenderDeps, crash: NativeCrash): Prom
 async function writeAndSend(
   deps: CrashSenderDeps,
   spec: { header: Record<string, unknown>; items: unknown[]; gzip: boolean },
-  scratch: string,
+  scratch: () => Promise<string>,
   held: { claim?: Claim },
 ): Promise<'sent' | 'queued' | 'dropped' | 'too-large'> {
   const { queue, deliverer } = deps;
   if (!queue) {
-    const file = path.join(scratch, 'crash.env.gz');
+    const file = path.join(await scratch(), 'crash.env.gz');
     await deps.native.writeEnvelope(spec, file);
     const outcome = await deliverer.deliverFile(file, categoriesOf(spec));
     await fs.rm(file, { force: true });
@@ -147,6 +153,7 @@ async function writeAndSend(
   held.claim = undefined;
   // A backlog waits: this crash goes out behind it, in order, on the replay's schedule.
   if (deps.isBacklogged()) return 'queued';
+  await deps.pace?.();
   const claim = await queue.claim((e) => e.name === info.name);
   if (!claim) return 'queued'; // another process's replay took it: it sends it
   const outcome = await deliverer.deliverFile(claim.path, info.categories);

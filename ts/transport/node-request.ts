@@ -16,7 +16,9 @@ import {
 /**
  * Node's `http`/`https` under the transport: one keep-alive agent per protocol (envelopes often come in bursts,
  * a queue replay especially), `https_proxy`/`no_proxy` honoured, `CONNECT` tunnelling for HTTPS through an HTTP
- * proxy, and an idle timeout that turns a hung server into a network error (which sends the envelope to the queue).
+ * proxy, and two timeouts that turn a hung server into a network error (which sends the envelope to the queue):
+ * the socket idle for `timeoutMs`, and the whole answer not in within `timeoutMs` of the body's last byte. The
+ * second catches a server that trickles its answer a byte at a time, which keeps the socket from ever being idle.
  */
 export function makeNodeRequest(options: RequestOptions = {}): RequestFn {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -61,25 +63,47 @@ type Opener = (headers: Record<string, string>, cb: (res: http.IncomingMessage) 
 
 function send(open: Opener, headers: Record<string, string>, request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
+    // The upload may take as long as the network needs (idle timeout only); the answer gets `timeoutMs` in all.
+    let deadline: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      clearTimeout(deadline);
+    };
+    const fail = (e: Error): void => {
+      settle();
+      reject(e);
+    };
     const req = open(
       { ...headers, ...request.body.headers },
       (res) => {
         // Drain the body so the socket goes back to the keep-alive pool.
         res.resume();
-        res.once('end', () =>
+        res.once('end', () => {
+          settle();
           resolve({
             statusCode: res.statusCode ?? 0,
             headers: {
               'x-sentry-rate-limits': headerValue(res.headers['x-sentry-rate-limits']),
               'retry-after': headerValue(res.headers['retry-after']),
             },
-          }),
-        );
-        res.once('error', reject);
+          });
+        });
+        res.once('error', fail);
+        res.once('close', () => {
+          if (!res.complete) fail(new Error('the answer was cut off'));
+        });
       },
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
-    req.once('error', reject);
+    req.once('finish', () => {
+      if (settled) return; // answered before the body was all out (an early 413)
+      deadline = setTimeout(() => {
+        if (!settled) req.destroy(new Error(`no complete answer within ${timeoutMs} ms of the request`));
+      }, timeoutMs);
+      deadline.unref?.();
+    });
+    req.once('error', fail);
     pipeBody(request.body, req, (e) => req.destroy(e));
   });
 }

@@ -17,6 +17,8 @@ export interface QueueOptions {
   claimStaleMs?: number;
   /** Called for each entry removed by the caps, after it is gone. */
   onDrop?: (entry: EntryInfo, why: 'full' | 'expired') => void;
+  /** Awaited between publishing an entry and enforcing the caps (see the transport's `pace`). */
+  pace?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -123,6 +125,7 @@ export class DurableQueue {
     }
     await this.syncDir(this.entries);
     // The entry is safe from here on; a failed eviction (a full disk, a busy lock) is retried at the next push.
+    await this.options.pace?.();
     await this.enforceCaps().catch(() => undefined);
     return info;
   }

@@ -21,6 +21,8 @@ export interface ReplayOptions {
   canStrip?: boolean;
   /** Called when a crash entry loses its minidump (counted as a lost attachment). */
   onMinidumpDropped?: () => void;
+  /** Awaited between claiming the first entry of a drain and sending it (later entries wait `gapMs` there). */
+  pace?: () => Promise<void>;
 }
 
 /**
@@ -35,6 +37,7 @@ export class Replayer {
   private closed = false;
   /** True from a failed delivery until the queue has been drained: fresh envelopes then queue behind the backlog. */
   backlogged = false;
+  private recovered = -Infinity;
 
   constructor(
     private readonly queue: DurableQueue,
@@ -121,12 +124,19 @@ export class Replayer {
   }
 
   private async run(): Promise<void> {
-    await this.queue.recover();
+    // Returning dead processes' claims takes the queue's lock and three folder reads: at the first drain and then
+    // at most once a minute, not at every retry of a back-off (each costs main's thread a dozen file operations).
+    if (Date.now() - this.recovered >= RECOVER_EVERY_MS) {
+      await this.queue.recover();
+      this.recovered = Date.now();
+    }
     let first = true;
     while (!this.closed) {
       let claim = await this.queue.claim((e) => !e.categories.some((c) => this.limiter.isLimited(c)));
       if (!claim) break;
       if (!first && this.options.gapMs !== 0) await sleep(this.options.gapMs ?? 100);
+      // Claiming (and the upkeep before it) and sending are each a dozen file operations: paced apart.
+      else if (first) await this.options.pace?.();
       first = false;
       // Crash entries (the big ones) are streamed from disk as they are; a 413 rewrites one natively, file to file
       // (`downgradeCrash`). Only without the native downgrade is it read back whole, for the JS path below.
@@ -167,6 +177,9 @@ export class Replayer {
     this.schedule(Math.max(next - Date.now() + 10, this.options.gapMs ?? 100));
   }
 }
+
+/** How often a drain returns abandoned claims to the queue (`DurableQueue.recover`). */
+const RECOVER_EVERY_MS = 60_000;
 
 export interface DowngradedClaim {
   claim: Claim;

@@ -44,6 +44,13 @@ export interface NativeTransportOptions extends BaseTransportOptions, RequestOpt
   request?: RequestFn;
   /** Where failures are reported (default: @sentry/core's debug logger). */
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Awaited between the steps of the queue's file work: after an entry is written and before the queue's upkeep
+   * (caps, eviction), after a crash entry is written and before it is sent, after a drain claims its first entry
+   * and before sending it. Each step is a dozen file operations; the Electron SDK passes a short pause, so that
+   * main's thread gets them in small slices (default: none).
+   */
+  pace?: () => Promise<void>;
 }
 
 /** The transport plus what an SDK needs around it: replaying the queue on demand and shutting down. */
@@ -88,6 +95,7 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
         ...(options.maxQueueBytes !== undefined ? { maxBytes: options.maxQueueBytes } : {}),
         ...(options.maxQueueAgeMs !== undefined ? { maxAgeMs: options.maxQueueAgeMs } : {}),
         writer: options.queueWriter ?? (native ? nativeEntryWriter(native, writeEntryJs) : writeEntryJs),
+        ...(options.pace ? { pace: options.pace } : {}),
         onDrop: (entry, why) => {
           log(`queue ${why === 'full' ? 'full' : 'entry expired'}: dropped ${entry.name}`);
           countEntry(entry.categories, 'queue_overflow');
@@ -111,6 +119,7 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
             }
           : {}),
         onMinidumpDropped: () => options.recordDroppedEvent('send_error', 'attachment', 1),
+        ...(options.pace ? { pace: options.pace } : {}),
       })
     : undefined;
   const pending = new Set<Promise<unknown>>();
@@ -138,6 +147,7 @@ export function makeNativeTransport(options: NativeTransportOptions): NativeTran
           onRetry: () => replayer?.failed(),
           onSent: () => void queue?.list().then((l) => (l.length > 0 ? replayer?.drain() : undefined)),
           isBacklogged: () => replayer?.backlogged ?? false,
+          ...(options.pace ? { pace: options.pace } : {}),
           log,
           recordDroppedEvent: (reason, category) => options.recordDroppedEvent(reason, category, 1),
         },

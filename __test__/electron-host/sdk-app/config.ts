@@ -17,6 +17,8 @@ export interface SdkAppConfig {
   withoutIntegrations?: string[];
   /** `beforeSend` reports each native crash event to the test (`before-send`) and drops it when this is true. */
   dropNativeInBeforeSend?: boolean;
+  /** `before-send` carries only the event's id (and the dump's path), not the whole event: for measurements of main. */
+  quietBeforeSend?: boolean;
   /** Tags set in main right after `init()`. */
   mainTags?: Record<string, string>;
   windows?: SdkAppWindow[];

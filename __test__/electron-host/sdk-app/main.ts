@@ -7,6 +7,7 @@ import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
 import * as Sentry from '../../../ts/main';
 import { report } from '../test-apps/report';
 import type { SdkAppConfig } from './config';
+import { startMeter, type Meter } from './main-thread-meter';
 
 const config = JSON.parse(process.env.SDK_APP ?? '{}') as SdkAppConfig;
 const removed = new Set(config.withoutIntegrations ?? []);
@@ -18,7 +19,7 @@ Sentry.init({
   integrations: (defaults) => defaults.filter((i) => !removed.has(i.name)),
   beforeSend(event, hint) {
     if (event.platform !== 'native') return event;
-    report('before-send', { event, minidumpPath: hint.data?.minidumpPath });
+    report('before-send', { event: config.quietBeforeSend ? { event_id: event.event_id } : event, minidumpPath: hint.data?.minidumpPath });
     return config.dropNativeInBeforeSend ? null : event;
   },
 });
@@ -45,8 +46,18 @@ void app.whenReady().then(async () => {
   report('ready');
 });
 
+let meter: Meter | undefined;
+
 process.on('message', (m: { cmd: string; index?: number; code?: string; message?: string }) => {
   switch (m.cmd) {
+    case 'meter-start':
+      // How busy this (the main) thread is while the test does something to the app (main-thread-meter.ts).
+      return void startMeter(undefined, undefined, process.env.SDK_APP_CPU_PROFILE).then((m) => {
+        meter = m;
+        report('meter-started');
+      });
+    case 'meter-stop':
+      return void meter?.stop().then((result) => report('meter', { result }));
     case 'eval':
       // Runs code in a page's main world (e.g. to make it throw, or crash through the app's preload).
       return void windows[m.index ?? 0]!.executeJavaScript(m.code ?? '').then(

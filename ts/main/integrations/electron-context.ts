@@ -26,6 +26,15 @@ export const electronContextIntegration = defineIntegration(() => {
   let facts: StaticFacts | undefined;
   return {
     name: 'ElectronContext',
+    setup(): void {
+      // The static facts (os.cpus() and friends read /proc) and ICU's first use (tens of milliseconds of main's
+      // thread) are gathered soon after start-up, not in the middle of the first burst of events (a crash loop's).
+      const warm = (): void => {
+        facts ??= safe(gatherStaticFacts);
+        safe(timeZone);
+      };
+      void safe(() => electron().app.whenReady())?.then(() => setTimeout(warm, 1000).unref?.());
+    },
     processEvent(event: Event): Event {
       try {
         facts ??= gatherStaticFacts();
@@ -96,7 +105,15 @@ function gatherStaticFacts(): StaticFacts {
 /** The locale is known only after `ready` (Chromium reads it then): asked per event, cheap, and empty before. */
 function cultureContext(): Context | undefined {
   const locale = safe(() => electron().app.getLocale());
-  const timezone = safe(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const timezone = safe(timeZone);
   if (!locale && !timezone) return undefined;
   return prune({ locale, timezone });
+}
+
+let cachedTimeZone: string | undefined;
+
+/** The IANA time zone, asked of ICU once per process (V8 reads the system's zone once too). */
+function timeZone(): string | undefined {
+  cachedTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return cachedTimeZone;
 }

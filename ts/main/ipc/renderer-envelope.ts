@@ -56,6 +56,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
   }
 
   if (event) {
+    if (!sendDefaultPii) withoutCookiesOrBodies(event);
     event.tags = { ...event.tags, 'event.process': 'renderer' };
     event.contexts = {
       ...event.contexts,
@@ -72,6 +73,24 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Request headers that carry cookies or credentials. */
+const PRIVATE_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization']);
+
+/**
+ * Sentry's data-handling defaults, enforced in main for every renderer event, whatever the page's SDK was told
+ * (a renderer is untrusted, and its `init` may have `sendDefaultPii` on): without `sendDefaultPii` in main, no
+ * cookies, no request bodies and no credential headers leave the app.
+ */
+function withoutCookiesOrBodies(event: Event): void {
+  const request = event.request as Record<string, unknown> | undefined;
+  if (!isObject(request)) return;
+  delete request.cookies;
+  delete request.data;
+  if (isObject(request.headers)) {
+    request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !PRIVATE_HEADERS.has(name.toLowerCase())));
+  }
+}
 
 /** `https://app.example/path?q` → `https://app.example`: a URL can hold personal data, an origin rarely does. */
 export function originOf(url: string): string {

@@ -71,10 +71,32 @@ export function nativeCrashEvent(facts: CrashFacts): Event {
   return facts.sendDefaultPii ? event : scrubHome(event, os.homedir());
 }
 
+/**
+ * Crashpad's annotations are the crashed process's strings: at most `MAX_ANNOTATIONS` of them, keys and values cut
+ * to their bounds. Each is read as the C string it was in the process (up to its first NUL, the rest being buffer
+ * garbage), a key left empty is dropped, and no cut splits a surrogate pair (a lone surrogate is invalid UTF-8 once
+ * serialised, which strict JSON parsers refuse, taking the whole event with it).
+ */
 function boundedAnnotations(all: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(all).slice(0, MAX_ANNOTATIONS)) out[k.slice(0, MAX_ANNOTATION_KEY)] = String(v).slice(0, MAX_ANNOTATION_VALUE);
+  let kept = 0;
+  for (const [rawKey, rawValue] of Object.entries(all)) {
+    if (kept >= MAX_ANNOTATIONS) break;
+    const key = bounded(rawKey, MAX_ANNOTATION_KEY);
+    if (!key || Object.prototype.hasOwnProperty.call(out, key)) continue;
+    Object.defineProperty(out, key, { value: bounded(String(rawValue), MAX_ANNOTATION_VALUE), enumerable: true, writable: true, configurable: true });
+    kept++;
+  }
   return out;
+}
+
+/** `s` up to its first NUL, at most `max` UTF-16 units, never ending in the first half of a surrogate pair. */
+function bounded(s: string, max: number): string {
+  const nul = s.indexOf('\0');
+  let out = nul >= 0 ? s.slice(0, nul) : s;
+  if (out.length > max) out = out.slice(0, max);
+  const last = out.charCodeAt(out.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? out.slice(0, -1) : out;
 }
 
 /**

@@ -18,9 +18,19 @@ export interface DumpFile {
   mtimeMs: number;
 }
 
+export interface ListOptions {
+  /** Report ids not to look at (already seen): they cost no `stat`. */
+  skip?: (name: string) => boolean;
+  /** Awaited after every `chunk` files (default 8): a folder of hundreds of dumps is not read in one go. */
+  pause?: () => Promise<void>;
+  chunk?: number;
+}
+
 /** Every finished `.dmp` in the database, oldest first. Missing folders are not an error. */
-export async function listDumps(database: string): Promise<DumpFile[]> {
+export async function listDumps(database: string, options: ListOptions = {}): Promise<DumpFile[]> {
+  const { skip, pause, chunk = 8 } = options;
   const out: DumpFile[] = [];
+  let statted = 0;
   for (const dir of FINISHED_DIRS) {
     let names: string[];
     try {
@@ -29,7 +39,9 @@ export async function listDumps(database: string): Promise<DumpFile[]> {
       continue;
     }
     for (const name of names) {
-      if (!name.endsWith('.dmp')) continue;
+      if (!name.endsWith('.dmp') || skip?.(name.slice(0, -4))) continue;
+      if (pause && statted > 0 && statted % chunk === 0) await pause();
+      statted++;
       const file = path.join(database, dir, name);
       try {
         const s = await stat(file);
@@ -45,41 +57,65 @@ export async function listDumps(database: string): Promise<DumpFile[]> {
 /**
  * Calls `onChange` (debounced) whenever something in the database changes, and also every `periodMs` as a safety
  * net: file watching misses events on some file systems, and a missed crash is the one thing we cannot afford.
- * Returns a stop function.
+ * Changes to files that `ignore` names (dumps already handled, whose deletion is the caller's own doing) are
+ * not worth a scan. Returns a stop function.
+ *
+ * Each report folder is watched on its own, not the database recursively: on Linux, Node's recursive `fs.watch`
+ * is JavaScript that re-reads a changed folder synchronously and watches every file in it, which blocked main's
+ * JS thread for hundreds of milliseconds when a crash loop filled `completed/`. A plain folder watch is one
+ * inotify (FSEvents, ReadDirectoryChangesW) handle, whatever the folder holds. The database itself is watched
+ * too, to see report folders that Crashpad creates later.
  */
-export function watchDatabase(database: string, onChange: () => void, periodMs = 30_000): () => void {
+export function watchDatabase(
+  database: string,
+  onChange: () => void,
+  options: { periodMs?: number; ignore?: (fileName: string) => boolean } = {},
+): () => void {
+  const { periodMs = 30_000, ignore } = options;
   let timer: NodeJS.Timeout | undefined;
-  const poke = (): void => {
-    if (timer) return;
+  const watchers = new Map<string, FSWatcher>();
+  const watchFolder = (dir: string): void => {
+    if (watchers.has(dir)) return;
+    try {
+      const watcher = watch(dir, { persistent: false }, poke);
+      watcher.on('error', () => {
+        watcher.close();
+        if (watchers.get(dir) === watcher) watchers.delete(dir);
+      });
+      watchers.set(dir, watcher);
+    } catch {
+      // the folder does not exist yet: the next change of the database, or the periodic scan, retries
+    }
+  };
+  const startWatchers = (): void => {
+    watchFolder(database);
+    for (const dir of FINISHED_DIRS) watchFolder(path.join(database, dir));
+  };
+  const stopWatchers = (): void => {
+    for (const watcher of watchers.values()) watcher.close();
+    watchers.clear();
+  };
+  // The first change closes the watches until the debounced scan: a crash loop writing hundreds of files would
+  // otherwise call back into JS for every one of their events. The scan after reopening sees whatever came meanwhile.
+  function poke(_event: string, fileName: string | Buffer | null): void {
+    if (timer || (typeof fileName === 'string' && ignore?.(fileName))) return;
+    stopWatchers();
     timer = setTimeout(() => {
       timer = undefined;
+      startWatchers();
       onChange();
     }, 100);
     timer.unref?.();
-  };
-  let watcher: FSWatcher | undefined;
-  const startWatcher = (): void => {
-    if (watcher) return;
-    try {
-      // Recursive: the report folders may not exist until Crashpad's first report.
-      watcher = watch(database, { recursive: true, persistent: false }, poke);
-      watcher.on('error', () => {
-        watcher?.close();
-        watcher = undefined;
-      });
-    } catch {
-      watcher = undefined; // the database does not exist yet: the periodic scan retries
-    }
-  };
-  startWatcher();
+  }
+  startWatchers();
   const periodic = setInterval(() => {
-    startWatcher();
+    startWatchers();
     onChange();
   }, periodMs);
   periodic.unref?.();
   return () => {
     clearInterval(periodic);
     if (timer) clearTimeout(timer);
-    watcher?.close();
+    stopWatchers();
   };
 }

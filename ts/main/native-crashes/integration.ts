@@ -18,6 +18,7 @@ import { rendererScopesOf } from '../ipc/renderer-scopes';
 import { DEFAULTS, type ElectronClientOptions } from '../options';
 import { onShutdown } from '../shutdown';
 import { nativeCrashEvent } from './crash-event';
+import { DUMP_PAUSE_MS, pause } from './pace';
 import { listDumps, watchDatabase, type DumpFile } from './database';
 import { DumpLedger } from './ledger';
 import { RunScopeStore, scopeFromRun, type RunScope } from './run-scope';
@@ -32,7 +33,6 @@ export interface NativeCrashesOptions {
 /** A dump that fails the structural check is re-checked this many times (a copy may still be arriving) before it is reported as unreadable. */
 const INCOMPLETE_RETRIES = 5;
 const RETRY_DELAY_MS = 2000;
-
 export const nativeCrashesIntegration = defineIntegration((integrationOptions: NativeCrashesOptions = {}) => ({
   name: 'NativeCrashes',
   setup(client: Client) {
@@ -57,6 +57,8 @@ class NativeCrashWatcher {
   private readonly attempts = new Map<string, number>();
   private reported = 0;
   private chain: Promise<void> = Promise.resolve();
+  private scanning: Promise<void> | undefined;
+  private rescan = false;
 
   public constructor(
     private readonly client: ElectronMainClient,
@@ -86,7 +88,7 @@ class NativeCrashWatcher {
       await this.scan();
       // The start-up scan is done: the previous run's session can now be sent (crashed, if a dump of its main was found).
       void this.chain.then(() => settlePreviousSession(this.client));
-      watchDatabase(this.database, () => this.scan());
+      watchDatabase(this.database, () => this.scan(), { ignore: (file) => file.endsWith('.dmp') && this.seen.has(file.slice(0, -4)) });
       const burst = (): void => {
         for (const ms of [250, 1000, 3000, 8000]) setTimeout(() => this.scan(), ms).unref?.();
       };
@@ -113,14 +115,35 @@ class NativeCrashWatcher {
     }
   }
 
-  /** Queues every finished dump not seen yet. Never rejects. */
+  /**
+   * Queues every finished dump not seen yet, one at a time with a pause before each. Never rejects. One scan at a
+   * time: a scan asked for meanwhile (the watcher, a gone-event) runs once after it, not beside it.
+   */
   private scan(): Promise<void> {
-    return listDumps(this.database)
+    if (this.scanning) {
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning = this.scanOnce().finally(() => {
+      this.scanning = undefined;
+      if (this.rescan) {
+        this.rescan = false;
+        void this.scan();
+      }
+    });
+    return this.scanning;
+  }
+
+  private scanOnce(): Promise<void> {
+    return listDumps(this.database, { skip: (name) => this.seen.has(name), pause: () => pause(DUMP_PAUSE_MS) })
       .then((dumps) => {
         for (const dump of dumps) {
           if (this.seen.has(dump.name)) continue;
           this.seen.add(dump.name);
-          this.chain = this.chain.then(() => this.handle(dump)).catch((e) => debug.warn('[NativeCrashes] a dump could not be handled', e));
+          this.chain = this.chain
+            .then(() => pause(DUMP_PAUSE_MS))
+            .then(() => this.handle(dump))
+            .catch((e) => debug.warn('[NativeCrashes] a dump could not be handled', e));
         }
       })
       .catch((e) => debug.warn('[NativeCrashes] scanning the crash database failed', e));
@@ -128,7 +151,14 @@ class NativeCrashWatcher {
 
   private async handle(dump: DumpFile): Promise<void> {
     if (Date.now() - dump.mtimeMs > (this.options.maxDumpAgeMs ?? DEFAULTS.maxDumpAgeMs)) {
-      return this.discard(dump, 'older than maxDumpAgeMs');
+      return void (await this.discard(dump, 'older than maxDumpAgeMs'));
+    }
+    // Over the cap nothing about the dump matters: it is deleted unread (a crash loop's hundreds of dumps cost
+    // no structural check, no parse and no ledger entry each).
+    const cap = this.options.maxNativeCrashesPerSession ?? DEFAULTS.maxNativeCrashesPerSession;
+    if (this.reported >= cap) {
+      if (await this.discard(dump, `over the cap of ${cap} native crashes this session`)) this.client.recordDroppedEvent('ratelimit_backoff', 'error');
+      return;
     }
     const check = await checkMinidump(dump.path).catch(() => undefined);
     if (!check) return; // gone meanwhile (another instance, or Crashpad's own cleanup)
@@ -142,14 +172,12 @@ class NativeCrashWatcher {
       }
       debug.warn(`[NativeCrashes] ${dump.name}.dmp stays incomplete (${check.reason}): reported as unreadable, with the file`);
     }
+    await pause(); // after the structural check
     if (!(await this.ledger.claim(dump.name))) return; // another instance of the app has it
     try {
       if (await this.ledger.handled(dump.name)) return void (await fs.rm(dump.path, { force: true }));
-      const cap = this.options.maxNativeCrashesPerSession ?? DEFAULTS.maxNativeCrashesPerSession;
-      if (this.reported >= cap) {
-        this.client.recordDroppedEvent('ratelimit_backoff', 'error');
-        return await this.discard(dump, `over the cap of ${cap} native crashes this session`, true);
-      }
+      // Discarded by another instance between our check and our claim (discards leave no ledger entry).
+      if (!(await exists(dump.path))) return;
       await this.report(dump);
     } finally {
       await this.ledger.release(dump.name).catch(() => undefined);
@@ -157,10 +185,12 @@ class NativeCrashWatcher {
   }
 
   private async report(dump: DumpFile): Promise<void> {
+    await pause(); // after the check and the claim
     const report = await parseMinidump(dump.path, { ...(this.options.symbolPaths ? { symbols: this.options.symbolPaths } : {}) }).catch((e) => {
       debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be parsed`, e);
       return undefined;
     });
+    await pause();
     const policy = this.options.minidumpPolicy ?? DEFAULTS.minidumpPolicy;
     const sendDefaultPii = Boolean(this.options.sendDefaultPii);
     let event: Event;
@@ -190,6 +220,7 @@ class NativeCrashWatcher {
     } else {
       event = unreadableDumpEvent(dump);
     }
+    await pause();
 
     let minidumpPath: string | undefined = policy === 'omit' ? undefined : dump.path;
     let stripped: string | undefined;
@@ -207,29 +238,43 @@ class NativeCrashWatcher {
         debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be sent or queued: kept for the next start`);
         return;
       }
+      await pause(); // after the queue write and the send
       if (outcome.outcome !== 'dropped-by-app') {
         this.reported += 1;
         markCrashed(this.client, fromPreviousRun && (report?.processType ?? 'browser') === 'browser' ? 'previous' : 'current');
+        await pause(); // after the session update
       }
       await this.ledger.record(dump.name);
       await fs.rm(dump.path, { force: true });
     } finally {
       if (stripped) await fs.rm(stripped, { force: true }).catch(() => undefined);
     }
+    await pause(); // after the bookkeeping, before the next dump
   }
 
-  /** Deletes a dump that will not be reported, and remembers it so no other instance reports it. */
-  private async discard(dump: DumpFile, why: string, claimed = false): Promise<void> {
-    if (!claimed && !(await this.ledger.claim(dump.name))) return;
+  /**
+   * Deletes a dump that will not be reported, under its claim. Only a dump that cannot be deleted goes into the
+   * ledger (so that no instance reports it later); one deleted is gone for every instance. Resolves to whether this
+   * call deleted it.
+   */
+  private async discard(dump: DumpFile, why: string): Promise<boolean> {
+    if (!(await this.ledger.claim(dump.name))) return false;
     try {
+      await fs.unlink(dump.path);
       debug.log(`[NativeCrashes] ${dump.name}.dmp discarded: ${why}`);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // handled by another instance meanwhile
+      debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be deleted (${why}): remembered as handled`, e);
       await this.ledger.record(dump.name);
-      await fs.rm(dump.path, { force: true });
+      return false;
     } finally {
-      if (!claimed) await this.ledger.release(dump.name).catch(() => undefined);
+      await this.ledger.release(dump.name).catch(() => undefined);
     }
   }
 }
+
+const exists = (file: string): Promise<boolean> => fs.access(file).then(() => true, () => false);
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> {
   const out: Partial<T> = {};

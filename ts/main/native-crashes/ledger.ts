@@ -22,14 +22,19 @@ export class DumpLedger {
 
   /** True when this process now owns `reportId`; false when another live process does. */
   public async claim(reportId: string): Promise<boolean> {
-    await fs.mkdir(this.claims, { recursive: true });
     const file = path.join(this.claims, safeName(reportId));
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await fs.writeFile(file, JSON.stringify({ pid: process.pid, at: Date.now() }), { flag: 'wx' });
         return true;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        // The claims folder is made when first missing, not before every claim (a crash loop claims hundreds).
+        if (code === 'ENOENT') {
+          await fs.mkdir(this.claims, { recursive: true });
+          continue;
+        }
+        if (code !== 'EEXIST') throw e;
         if (!(await isStale(file))) return false;
         await fs.rm(file, { force: true });
       }
@@ -38,14 +43,16 @@ export class DumpLedger {
   }
 
   public async release(reportId: string): Promise<void> {
-    await fs.rm(path.join(this.claims, safeName(reportId)), { force: true });
+    await fs.unlink(path.join(this.claims, safeName(reportId))).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 
   public async handled(reportId: string): Promise<boolean> {
     return (await this.read()).includes(reportId);
   }
 
-  /** Records `reportId` as handled (sent, queued, or deliberately discarded). Call while holding its claim. */
+  /** Records `reportId` as handled (sent, queued, or dropped by the app; discarded but not deletable). Call while holding its claim. */
   public async record(reportId: string): Promise<void> {
     const ids = (await this.read()).filter((id) => id !== reportId);
     ids.push(reportId);

@@ -1,0 +1,17 @@
+/**
+ * Native crash handling shares main's JS thread with the app, so it goes at a pace: a pause between two dumps and
+ * between the steps of reporting one (parse, event, pipeline, queue write, bookkeeping). Each step costs the thread
+ * a millisecond or a few — the report's JSON, the event pipeline, and above all the wake-ups of the dozens of file
+ * operations the queue and the ledger make — and run back to back, a crash loop's hundreds of dumps kept the thread
+ * busy for tens of milliseconds in every 100. Paced, the SDK's share stays within 5 ms in any 100 ms window
+ * (__test__/electron-sdk-crash-loop.spec.ts), and 200 dumps take some seconds longer to work through, which no
+ * crash report notices.
+ */
+
+/** Between the steps of reporting one crash: longer than a window, so that no 100 ms holds two steps. */
+export const STEP_PAUSE_MS = 150;
+/** Before each dump, and between chunks of a folder's listing (a discarded dump costs a handful of file operations). */
+export const DUMP_PAUSE_MS = 100;
+
+export const pause = (ms: number = STEP_PAUSE_MS): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
