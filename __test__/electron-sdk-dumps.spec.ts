@@ -13,7 +13,7 @@ import { nativeCrashSkipReason, runSdkApp, scratch } from './helpers/sdk-app';
 
 const skip = nativeCrashSkipReason();
 const dumpTest = skip ? test.skip : test;
-if (skip) test(`dump bookkeeping tests skipped: ${skip}`, (t) => t.pass());
+if (skip) test.skip(`dump bookkeeping tests skipped: ${skip}`, () => {});
 
 /** Puts copies of the fixture's null_write dump into `<userData>/Crashpad/<folder>/` and returns their report ids. */
 function seed(userData: string, folder: 'completed' | 'pending' | 'new', count: number, ageDays = 0): string[] {

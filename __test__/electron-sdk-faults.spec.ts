@@ -18,7 +18,7 @@ import { nativeCrashSkipReason, runSdkApp, scratch, type RunningSdkApp } from '.
 
 const skip = nativeCrashSkipReason();
 const faultTest = skip ? test.skip : test.serial;
-if (skip) test(`transport fault end-to-end tests skipped: ${skip}`, (t) => t.pass());
+if (skip) test.skip(`transport fault end-to-end tests skipped: ${skip}`, () => {});
 
 const BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 2_000;

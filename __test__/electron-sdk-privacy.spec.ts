@@ -24,7 +24,7 @@ import { dumpWithHeap, minidumpOf } from './helpers/transport';
 
 const skip = nativeCrashSkipReason();
 const crashTest = skip ? test.skip : test;
-if (skip) test(`privacy tests with native crashes skipped: ${skip}`, (t) => t.pass());
+if (skip) test.skip(`privacy tests with native crashes skipped: ${skip}`, () => {});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

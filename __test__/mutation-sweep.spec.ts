@@ -28,12 +28,12 @@ const CHILD_TIMEOUT_MS = 100_000;
 
 function dumpsUnder(dir: string): string[] {
   try {
-return readdirSync(dir, { withFileTypes: true, recursive: true })
-  .filter((e) => e.isFile() && e.name.endsWith('.dmp'))
-  .map((e) => join(e.parentPath, e.name))
-  .sort();
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.dmp'))
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
   } catch {
-return [];
+    return [];
   }
 }
 
@@ -45,24 +45,24 @@ if (!HAS_CORPUS) test.skip(`mutation sweep of the corpus dumps: ${SKIP_REASON}`,
 /** Runs the child on `dumps`; resolves to its exit status and its last stdout line as a result. */
 function sweep(mode: 'sweep' | 'absurd', dumps: string[]): Promise<{ code: number | null; signal: string | null; result?: SweepResult; stderr: string }> {
   return new Promise((resolve, reject) => {
-const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, ...dumps], { stdio: ['ignore', 'pipe', 'pipe'] });
-let stdout = '';
-let stderr = '';
-child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-const guard = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-child.on('error', reject);
-child.on('close', (code, signal) => {
-  clearTimeout(guard);
-  const last = stdout.trim().split('\n').pop();
-  let result: SweepResult | undefined;
-  try {
-    result = last ? (JSON.parse(last) as SweepResult) : undefined;
-  } catch {
-    result = undefined;
-  }
-  resolve({ code, signal, result, stderr });
-});
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, ...dumps], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      const last = stdout.trim().split('\n').pop();
+      let result: SweepResult | undefined;
+      try {
+        result = last ? (JSON.parse(last) as SweepResult) : undefined;
+      } catch {
+        result = undefined;
+      }
+      resolve({ code, signal, result, stderr });
+    });
   });
 }
 
@@ -92,8 +92,8 @@ test('dumps claiming absurd counts and sizes are answered within bounded memory'
   t.is(code, 0, stderr);
   t.true((result?.inputs ?? 0) >= dumps.length * 10, `${result?.inputs} inputs`);
   t.true(
-(result?.peakRssGrowthMiB ?? Infinity) < MAX_RSS_GROWTH_MIB,
-`peak RSS grew by ${result?.peakRssGrowthMiB?.toFixed(1)} MiB (bound ${MAX_RSS_GROWTH_MIB} MiB)`,
+    (result?.peakRssGrowthMiB ?? Infinity) < MAX_RSS_GROWTH_MIB,
+    `peak RSS grew by ${result?.peakRssGrowthMiB?.toFixed(1)} MiB (bound ${MAX_RSS_GROWTH_MIB} MiB)`,
   );
   t.log(`${result?.inputs} absurd inputs: ${result?.reports} reports, errors ${JSON.stringify(result?.errors)}; peak RSS +${result?.peakRssGrowthMiB?.toFixed(1)} MiB; slowest ${result?.slowestMs} ms`);
 });
