@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deliverer } from './deliver';
 import type { Claim, DurableQueue } from './queue';
 import type { RateLimiter } from './rate-limits';
@@ -184,8 +185,4 @@ const RECOVER_EVERY_MS = 60_000;
 export interface DowngradedClaim {
   claim: Claim;
   outcome: 'sent' | 'dropped' | 'retry';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,11 +7,11 @@
  * (__test__/electron-sdk-crash-loop.spec.ts), and 200 dumps take some seconds longer to work through, which no
  * crash report notices.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Between the steps of reporting one crash: longer than a window, so that no 100 ms holds two steps. */
 export const STEP_PAUSE_MS = 150;
 /** Before each dump, and between chunks of a folder's listing (a discarded dump costs a handful of file operations). */
 export const DUMP_PAUSE_MS = 100;
 
-export const pause = (ms: number = STEP_PAUSE_MS): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = (ms: number = STEP_PAUSE_MS): Promise<void> => delay(ms);
