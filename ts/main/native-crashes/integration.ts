@@ -10,7 +10,7 @@ import { debug, defineIntegration, getCurrentScope, getIsolationScope, Scope, ty
 import { checkMinidump } from '../../native/complete';
 import { stripMinidumpMemory } from '../../native/envelope';
 import { parseMinidump } from '../../native/parse';
-import type { ElectronMainClient } from '../client';
+import type { ElectronMainClient, NativeCrashOutcome } from '../client';
 import { electron } from '../electron';
 import { settlePreviousSession } from '../integrations/main-process-session';
 import { goneProcessesOf } from '../gone-processes';
@@ -232,23 +232,26 @@ class NativeCrashWatcher {
         (e) => (debug.warn('[NativeCrashes] stripping the dump failed: sending the event alone', e), undefined),
       );
     }
+    let outcome: NativeCrashOutcome;
     try {
-      const outcome = await this.client.captureNativeCrash(event, { ...(minidumpPath ? { minidumpPath } : {}), policy: minidumpPath ? policy : 'omit' }, scope, isolation);
-      if (outcome.outcome === 'failed') {
-        debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be sent or queued: kept for the next start`);
-        return;
-      }
-      await pause(); // after the queue write and the send
-      if (outcome.outcome !== 'dropped-by-app') {
-        this.reported += 1;
-        markCrashed(this.client, fromPreviousRun && (report?.processType ?? 'browser') === 'browser' ? 'previous' : 'current');
-        await pause(); // after the session update
-      }
-      await this.ledger.record(dump.name);
-      await fs.rm(dump.path, { force: true });
+      outcome = await this.client.captureNativeCrash(event, { ...(minidumpPath ? { minidumpPath } : {}), policy: minidumpPath ? policy : 'omit' }, scope, isolation);
     } finally {
+      // The stripped copy only feeds the send (a queued crash holds its own bytes): it goes before the dump does,
+      // so that a handled dump never leaves a copy behind.
       if (stripped) await fs.rm(stripped, { force: true }).catch(() => undefined);
     }
+    if (outcome.outcome === 'failed') {
+      debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be sent or queued: kept for the next start`);
+      return;
+    }
+    await pause(); // after the queue write and the send
+    if (outcome.outcome !== 'dropped-by-app') {
+      this.reported += 1;
+      markCrashed(this.client, fromPreviousRun && (report?.processType ?? 'browser') === 'browser' ? 'previous' : 'current');
+      await pause(); // after the session update
+    }
+    await this.ledger.record(dump.name);
+    await fs.rm(dump.path, { force: true });
     await pause(); // after the bookkeeping, before the next dump
   }
 
