@@ -11,6 +11,10 @@
 //       require(@indutny/breakpad); times one symbolicateFrames(createReadStream(sym), addresses).
 //   {"mode":"diag", "lib":DIR, "dump":PATH}
 //       where a process's first call goes: libc detection, loading the addon, the first and second parses.
+//   {"mode":"split", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH}
+//       where a warm call goes, after the same priming parse as "ours": parseMinidump's two halves timed apart
+//       (the native task on the thread pool, resolving to JSON text; then JSON.parse on this thread), with the
+//       minor page faults and context switches of the process during the call; then the same call once more.
 //
 // Prints one line of JSON. Times are performance.now() ms; `bootMs` is the time from process start (timeOrigin)
 // to the first line of this script. Memory: VmHWM before the reset is the peak of start-up (+ require + prime);
@@ -99,6 +103,31 @@ async function main() {
     t = performance.now();
     await lib.parseMinidump(a.dump);
     out.secondParseMs = performance.now() - t;
+  } else if (a.mode === 'split') {
+    const lib = require(a.lib);
+    // parseMinidump is JSON.parse(await runAsync('parseReportAsync', ...)): the same two steps, timed apart.
+    const { runAsync } = require(require('node:path').join(a.lib, 'build/native/parse.js'));
+    await lib.parseMinidump(a.prime);
+    const once = async () => {
+      const u0 = process.resourceUsage();
+      let t = performance.now();
+      const text = await runAsync('parseReportAsync', a.dump, a.options);
+      const nativeMs = performance.now() - t;
+      t = performance.now();
+      const report = JSON.parse(text);
+      const jsonMs = performance.now() - t;
+      const u1 = process.resourceUsage();
+      if (!report.modules.some((m) => m.symbolsLoaded)) throw new Error('no symbols loaded');
+      return {
+        nativeMs,
+        jsonMs,
+        faults: u1.minorPageFault - u0.minorPageFault,
+        switches: u1.voluntaryContextSwitches - u0.voluntaryContextSwitches + u1.involuntaryContextSwitches - u0.involuntaryContextSwitches,
+        jsonKb: text.length / 1024,
+      };
+    };
+    out.first = await once();
+    out.second = await once();
   } else {
     throw new Error(`unknown mode ${a.mode}`);
   }

@@ -7,7 +7,7 @@
 // (pass --strict to exit 1 when a target is missed).
 //
 //   node bench/symbolicate.mjs [--rounds N] [--lookup-rounds N] [--random-addresses N] [--rss-runs N]
-//                              [--variant-rounds N] [--no-variant] [--out FILE] [--strict]
+//                              [--variant-rounds N] [--split-runs N] [--no-variant] [--out FILE] [--strict]
 //
 // @indutny/breakpad is a devDependency (npm ci installs it); BENCH_INDUTNY_BREAKPAD may point at another folder
 // holding its node_modules. Without it that part is skipped with a message. See bench/README.md for what is measured.
@@ -56,6 +56,7 @@ const LOOKUP_ROUNDS = Math.max(1, Number(opt('--lookup-rounds', null, 15)));
 const RANDOM_N = Math.max(1, Number(opt('--random-addresses', null, 1000)));
 const RSS_RUNS = Math.max(1, Number(opt('--rss-runs', null, 5)));
 const VARIANT_ROUNDS = Math.max(1, Number(opt('--variant-rounds', null, 7)));
+const SPLIT_RUNS = Math.max(1, Number(opt('--split-runs', null, 11)));
 const NO_VARIANT = flag('--no-variant');
 const OUT = path.resolve(opt('--out', null, path.join(HERE, 'RESULTS.md')));
 const STRICT = flag('--strict');
@@ -378,6 +379,23 @@ for (let i = 0; i < 5; i++) {
 }
 const diagMed = Object.fromEntries(['libcMs', 'loadNativeMs', 'getReportMs', 'firstParseMs', 'secondParseMs'].map((k) => [k, median(diag.filter((r) => r.ok).map((r) => r[k]))]));
 
+// Where a warm call goes: its two halves, its page faults, and the same call again in the same process.
+const split = [];
+{
+  const root = freshRoot(SYM_REL, SYM);
+  const cacheDir = freshEmptyDir('cache');
+  await ours.parseMinidump(freshCopy(DUMP), { symbols: [root], cacheDir }); // fills the cache, untimed
+  for (let i = 0; i < SPLIT_RUNS; i++) {
+    const d = freshCopy(DUMP);
+    const p = freshCopy(PRIME_DUMP);
+    split.push(runChild({ mode: 'split', lib: ROOT, dump: d, options: { cacheDir }, prime: p }));
+    rm(d, p);
+  }
+  rm(root, cacheDir);
+}
+const splitOk = split.filter((r) => r.ok);
+const splitMed = (which, k) => median(splitOk.map((r) => r[which][k]));
+
 // Peak memory of the CLIs (ours comes from the timed children's VmHWM).
 const rss = {};
 if (haveTime) {
@@ -617,6 +635,16 @@ for (const k of ['coldFirst', 'coldPrimed', 'warmFirst', 'warmPrimed']) {
 O.push('');
 O.push(`First call of a process (median of ${diag.length} \`diag\` children on linux-mini.dmp, no symbols): the package's \`loadNative()\` ${fmtMs(diagMed.libcMs + diagMed.loadNativeMs)} ms — telling glibc from musl ${fmtMs(diagMed.libcMs)} ms (\`process.report.getReport()\`, the usual way, would take ${fmtMs(diagMed.getReportMs)} ms), resolving the platform package and loading the addon ${fmtMs(diagMed.loadNativeMs)} ms; then the first parse ${fmtMs(diagMed.firstParseMs)} ms (libuv's thread pool starts, the package's JS is compiled) and the second ${fmtMs(diagMed.secondParseMs)} ms.`);
 O.push('');
+if (splitOk.length) {
+  const row = (label, which) =>
+    `| ${label} | ${fmtMs(splitMed(which, 'nativeMs'))} | ${fmtMs(splitMed(which, 'jsonMs'))} | ${fmtMs(splitMed(which, 'nativeMs') + splitMed(which, 'jsonMs'))} | ${splitMed(which, 'faults')} | ${splitMed(which, 'switches')} |`;
+  O.push(`### Where a warm call goes (median of ${splitOk.length} new processes${split.length > splitOk.length ? `; ${split.length - splitOk.length} failed: ${split.find((r) => !r.ok).error}` : ''})`, '');
+  O.push(`After the same no-symbol priming parse, \`parseMinidump(dump, { cacheDir })\` split into its two halves: the native task (arguments checked and converted, the parse on a libuv worker, the ${fmtMs(splitMed('first', 'jsonKb'))} KB of JSON text handed back) and \`JSON.parse\` of that text on the JS thread. Page faults and context switches are the whole process's during the call (\`process.resourceUsage()\`).`, '');
+  O.push('| call | native task ms | JSON.parse ms | both ms | minor page faults | context switches |', '|---|---:|---:|---:|---:|---:|');
+  O.push(row('first warm call (the row "ours warm, after a no-symbol parse" above)', 'first'));
+  O.push(row('the same call again, same process', 'second'));
+  O.push('');
+}
 O.push(`## In-process: symbol load + lookup (median of ${LOOKUP_ROUNDS} calls each, repeated in this process, seeded random order)`, '');
 O.push('Our JS API has no per-address lookup: our rows are whole `parseMinidump` calls that load the module\'s symbols and resolve the crashing thread\'s frames (names, lines, inlines, and CFI for the walk). @indutny/breakpad\'s `symbolicateFrames` streams and parses the whole `.sym` on every call and returns FUNC/PUBLIC name, file and line per address (no inlines, no CFI, no walk); it has no cache.', '');
 O.push('| what | exact call | ms per call (IQR) | symbol part ms¹ | per address / frame ms² | frames or addresses named |', '|---|---|---:|---:|---:|---|');
