@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeBigDump, DEFAULT_BASE as BIG_BASE } from './make-big-dump.mjs';
 import { machineInfo, writeResultsSection } from './results-file.mjs';
+import { median } from './stats.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -119,12 +120,6 @@ const STRICT = flag('--strict');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers.
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const geomean = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x) && x > 0);
   return s.length ? Math.exp(s.reduce((a, x) => a + Math.log(x), 0) / s.length) : NaN;

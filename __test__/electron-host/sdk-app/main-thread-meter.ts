@@ -39,8 +39,9 @@ export interface MeterResult {
   worstCpu: Window;
   /**
    * The window with the most main-thread CPU time outside GC pauses, among the windows in which the host took no
-   * CPU time from the machine: the work of the code that ran. (A guest kernel counts the time the hypervisor
-   * steals from a running thread as that thread's CPU time, so a window with steal says nothing about the code.)
+   * CPU time from the machine: the work of the code that ran. (This guest kernel does not charge stolen time to the
+   * thread, PARAVIRT_TIME_ACCOUNTING, but a vCPU the host preempted resumes with cold caches and TLB, and the same
+   * work then costs the thread up to 2-3x the CPU time: such windows measure the host as much as the code.)
    */
   worstWork: Window;
   /** The same over every window, steal included. */
