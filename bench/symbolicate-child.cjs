@@ -4,9 +4,10 @@
 //
 //   node bench/symbolicate-child.cjs '<json>'
 //
-//   {"mode":"ours", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH|null, "module":NAME}
+//   {"mode":"ours", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH|null, "module":NAME, "sync":BOOL}
 //       require(lib); when `prime`, one parseMinidump(prime) without symbols first (loads the addon and starts its
 //       threads, nothing symbol related); then resets the peak-RSS counter and times ONE parseMinidump(dump, options).
+//       With `sync`, parseMinidumpSync for both: the same work on this thread, without the thread pool's hand-off.
 //   {"mode":"indutny", "pkg":PATH, "sym":PATH, "addresses":[...]}
 //       require(@indutny/breakpad); times one symbolicateFrames(createReadStream(sym), addresses).
 //   {"mode":"diag", "lib":DIR, "dump":PATH}
@@ -42,16 +43,17 @@ async function main() {
     let t = performance.now();
     const lib = require(a.lib);
     out.requireMs = performance.now() - t;
+    const parse = a.sync ? async (dump, options) => lib.parseMinidumpSync(dump, options) : lib.parseMinidump;
     if (a.prime) {
       t = performance.now();
-      await lib.parseMinidump(a.prime);
+      await parse(a.prime);
       out.primeMs = performance.now() - t;
     }
     out.hwmStartKb = status('VmHWM');
     out.hwmReset = resetHwm();
     out.rssBeforeKb = status('VmRSS');
     t = performance.now();
-    const r = await lib.parseMinidump(a.dump, a.options);
+    const r = await parse(a.dump, a.options);
     out.callMs = performance.now() - t;
     out.hwmCallKb = status('VmHWM');
     out.peakKb = Math.max(out.hwmStartKb, out.hwmCallKb);
