@@ -5,15 +5,17 @@
 //   node bench/symbolicate-child.cjs '<json>'
 //
 //   {"mode":"ours", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH|null, "module":NAME, "sync":BOOL}
-//       require(lib); when `prime`, one parseMinidump(prime) without symbols first (loads the addon and starts its
-//       threads, nothing symbol related); then resets the peak-RSS counter and times ONE parseMinidump(dump, options).
-//       With `sync`, parseMinidumpSync for both: the same work on this thread, without the thread pool's hand-off.
+//       require(lib); when `prime`, parses of `prime` without symbols first (they load the addon and start the
+//       thread pool, nothing symbol related): one per thread of the pool, all at once, so that whichever thread the
+//       timed call lands on has run a parse before (a thread's first task pays for faulting in its stack and malloc
+//       arena); then resets the peak-RSS counter and times ONE parseMinidump(dump, options). With `sync`,
+//       parseMinidumpSync for both (one priming parse): the same work on this thread, without the pool's hand-off.
 //   {"mode":"indutny", "pkg":PATH, "sym":PATH, "addresses":[...]}
 //       require(@indutny/breakpad); times one symbolicateFrames(createReadStream(sym), addresses).
 //   {"mode":"diag", "lib":DIR, "dump":PATH}
 //       where a process's first call goes: libc detection, loading the addon, the first and second parses.
 //   {"mode":"split", "lib":DIR, "dump":PATH, "options":{...}, "prime":PATH}
-//       where a warm call goes, after the same priming parse as "ours": parseMinidump's two halves timed apart
+//       where a warm call goes, after the same priming parses as "ours": parseMinidump's two halves timed apart
 //       (the native task on the thread pool, resolving to JSON text; then JSON.parse on this thread), with the
 //       minor page faults and context switches of the process during the call; then the same call once more.
 //
@@ -36,6 +38,10 @@ const resetHwm = () => {
   }
 };
 
+/** One no-symbol parse per thread of libuv's pool (UV_THREADPOOL_SIZE, default 4), all at once. */
+const primePool = (lib, dump) =>
+  Promise.all(Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE) || 4 }, () => lib.parseMinidump(dump)));
+
 async function main() {
   const a = JSON.parse(process.argv[2]);
   const out = { bootMs: tTop };
@@ -46,7 +52,7 @@ async function main() {
     const parse = a.sync ? async (dump, options) => lib.parseMinidumpSync(dump, options) : lib.parseMinidump;
     if (a.prime) {
       t = performance.now();
-      await parse(a.prime);
+      await (a.sync ? parse(a.prime) : primePool(lib, a.prime));
       out.primeMs = performance.now() - t;
     }
     out.hwmStartKb = status('VmHWM');
@@ -109,7 +115,7 @@ async function main() {
     const lib = require(a.lib);
     // parseMinidump is JSON.parse(await runAsync('parseReportAsync', ...)): the same two steps, timed apart.
     const { runAsync } = require(require('node:path').join(a.lib, 'build/native/parse.js'));
-    await lib.parseMinidump(a.prime);
+    await primePool(lib, a.prime);
     const once = async () => {
       const u0 = process.resourceUsage();
       let t = performance.now();

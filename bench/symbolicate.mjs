@@ -255,13 +255,13 @@ log(`bench: ${path.relative(DUMPS_DIR, DUMP)} with ${SYM_REL} (${(symBytes / 1e6
 // uses the cache that a cold run of the same round filled (a different process), with `cacheDir` only.
 const K = {
   coldFirst: 'ours cold, first call in the process',
-  coldPrimed: 'ours cold, after a no-symbol parse',
+  coldPrimed: 'ours cold, after priming',
   coldAll: 'ours cold, first call, `allThreads: true`',
   warmFirst: 'ours warm, first call in the process',
-  warmPrimed: 'ours warm, after a no-symbol parse',
-  warmRoot: 'ours warm with the local root too, after a no-symbol parse',
-  coldPrimedSync: 'ours cold, after a no-symbol parse, sync API',
-  warmPrimedSync: 'ours warm, after a no-symbol parse, sync API',
+  warmPrimed: 'ours warm, after priming',
+  warmRoot: 'ours warm with the local root too, after priming',
+  coldPrimedSync: 'ours cold, after priming, sync API',
+  warmPrimedSync: 'ours warm, after priming, sync API',
   rust: 'minidump-stackwalk',
   breakpad: 'Breakpad minidump_stackwalk',
   node: 'node -e 0 (floor of any node process)',
@@ -553,7 +553,7 @@ const targets = [
     what: 'ours cold at least as fast as minidump-stackwalk — our **in-call** time vs their process time (not like for like)',
     value: `${fmtMs(get('coldFirst', 'call'))} vs ${fmtMs(get('rust', 'wall'))} ms: ${fmtX(ratios.rustWallVsOursCall)}`,
     met: have(ratios.rustWallVsOursCall) ? ratios.rustWallVsOursCall >= 1 : null,
-    note: `after a no-symbol parse: ${fmtMs(get('coldPrimed', 'call'))} ms (${fmtX(get('rust', 'wall') / get('coldPrimed', 'call'))})`,
+    note: `after priming: ${fmtMs(get('coldPrimed', 'call'))} ms (${fmtX(get('rust', 'wall') / get('coldPrimed', 'call'))})`,
   },
   {
     what: `warm >= ${TARGET_WARM_SPEEDUP}x faster than cold — in-call, **first call** of a new process each`,
@@ -562,16 +562,16 @@ const targets = [
     note: 'both include loading the addon (done on the first call)',
   },
   {
-    what: `warm >= ${TARGET_WARM_SPEEDUP}x faster than cold — in-call, new process each, **after a no-symbol parse** (symbol work only)`,
+    what: `warm >= ${TARGET_WARM_SPEEDUP}x faster than cold — in-call, new process each, **after priming** (symbol work only)`,
     value: `${fmtMs(get('coldPrimed', 'call'))} / ${fmtMs(get('warmPrimed', 'call'))} ms = ${fmtX(ratios.warmPrimed)}`,
     met: have(ratios.warmPrimed) ? ratios.warmPrimed >= TARGET_WARM_SPEEDUP : null,
     note: `whole-process wall, first call: ${fmtX(ratios.warmWall)} (for information)`,
   },
   {
-    what: `warm >= ${TARGET_WARM_SPEEDUP}x faster than cold — in-call, new process each, after a no-symbol parse, **sync API** (the same work on the calling thread)`,
+    what: `warm >= ${TARGET_WARM_SPEEDUP}x faster than cold — in-call, new process each, after priming, **sync API** (the same work on the calling thread)`,
     value: `${fmtMs(get('coldPrimedSync', 'call'))} / ${fmtMs(get('warmPrimedSync', 'call'))} ms = ${fmtX(ratios.warmPrimedSync)}`,
     met: have(ratios.warmPrimedSync) ? ratios.warmPrimedSync >= TARGET_WARM_SPEEDUP : null,
-    note: `the async call's extra over sync, warm: ${fmtMs(get('warmPrimed', 'call') - get('warmPrimedSync', 'call'))} ms (the thread pool's hand-off and wake-up, on a worker that has not run before: see "Where a warm call goes")`,
+    note: `the async call's extra over sync, warm: ${fmtMs(get('warmPrimed', 'call') - get('warmPrimedSync', 'call'))} ms (handing the task to a pool thread, waking it, and waking the JS thread when it is done: see "Where a warm call goes")`,
   },
 ];
 
@@ -601,11 +601,11 @@ O.push('| run | exact call / command | in-call ms (IQR) | process wall ms | peak
 O.push('|---|---|---:|---:|---:|---:|---|');
 const cmdOf = {
   coldFirst: '`parseMinidump(dump, { symbols: [root], cacheDir: <new empty dir> })`',
-  coldPrimed: 'same, after `parseMinidump(<linux-mini.dmp copy>)` in the same process',
+  coldPrimed: 'same, after priming: `parseMinidump(<linux-mini.dmp copy>)` once per thread of the pool (4), all at once',
   coldAll: '`parseMinidump(dump, { symbols: [root], cacheDir: <new empty dir>, allThreads: true })`',
   warmFirst: '`parseMinidump(dump, { cacheDir })` — no local root; the cache was filled by a cold process',
-  warmPrimed: 'same, after `parseMinidump(<linux-mini.dmp copy>)` in the same process',
-  warmRoot: '`parseMinidump(dump, { symbols: [<new root, same .sym>], cacheDir })`, after a no-symbol parse (info)',
+  warmPrimed: 'same, after the same priming',
+  warmRoot: '`parseMinidump(dump, { symbols: [<new root, same .sym>], cacheDir })`, after priming (info)',
   coldPrimedSync: '`parseMinidumpSync(dump, { symbols: [root], cacheDir: <new empty dir> })`, after `parseMinidumpSync(<linux-mini.dmp copy>)`',
   warmPrimedSync: '`parseMinidumpSync(dump, { cacheDir })`, after `parseMinidumpSync(<linux-mini.dmp copy>)`',
   rust: '`minidump-stackwalk --symbols-path <root> <dump>`',
@@ -632,14 +632,14 @@ for (const k of order) {
 if (indutnyChild)
   O.push(`| @indutny/breakpad in a new node process (info) | \`symbolicateFrames(createReadStream(sym), [${crashOffsets.length} crash addresses])\` (median of ${indutnyChild.n}) | ${fmtMs(indutnyChild.call)} | ${fmtMs(indutnyChild.wall)} | ${fmtMB(indutnyChild.peakKb)} | ${fmtMB(indutnyChild.growthKb)} | ${indutnyChild.ok === indutnyChild.n ? 'names only (no CFI walk, no inlines)' : `**${indutnyChild.n - indutnyChild.ok} failed** (${indutnyChild.error})`} |`);
 O.push('');
-O.push(`Ratios (of medians): minidump-stackwalk / ours cold — process wall ${fmtX(ratios.rustWallVsOursWall)} (allThreads: ${fmtX(ratios.rustWallVsOursAllWall)}), our in-call ${fmtX(ratios.rustWallVsOursCall)}; Breakpad / ours cold — process wall ${fmtX(ratios.breakpadWallVsOursWall)}, our in-call ${fmtX(ratios.breakpadWallVsOursCall)}; ours cold / warm — in-call first call ${fmtX(ratios.warmFirst)}, in-call after a no-symbol parse ${fmtX(ratios.warmPrimed)} (sync API ${fmtX(ratios.warmPrimedSync)}), process wall ${fmtX(ratios.warmWall)}; ours cold process wall minus \`node -e 0\`: ${fmtMs(get('coldFirst', 'wall') - get('node', 'wall'))} ms (minidump-stackwalk: ${fmtMs(get('rust', 'wall'))} ms).`);
+O.push(`Ratios (of medians): minidump-stackwalk / ours cold — process wall ${fmtX(ratios.rustWallVsOursWall)} (allThreads: ${fmtX(ratios.rustWallVsOursAllWall)}), our in-call ${fmtX(ratios.rustWallVsOursCall)}; Breakpad / ours cold — process wall ${fmtX(ratios.breakpadWallVsOursWall)}, our in-call ${fmtX(ratios.breakpadWallVsOursCall)}; ours cold / warm — in-call first call ${fmtX(ratios.warmFirst)}, in-call after priming ${fmtX(ratios.warmPrimed)} (sync API ${fmtX(ratios.warmPrimedSync)}), process wall ${fmtX(ratios.warmWall)}; ours cold process wall minus \`node -e 0\`: ${fmtMs(get('coldFirst', 'wall') - get('node', 'wall'))} ms (minidump-stackwalk: ${fmtMs(get('rust', 'wall'))} ms).`);
 O.push('');
 O.push('In-call: `performance.now()` around the one `await parseMinidump(...)` (sync rows: `parseMinidumpSync(...)`) inside the child (it includes loading the addon when it is the first call: the package loads it lazily). Process wall: from `spawnSync` to exit, measured by this script, the same way for every row; minidump-stackwalk and Breakpad keep no symbol cache between runs, so for them cold == warm. Peak RSS: ours and @indutny/breakpad from the child\'s own `VmHWM` (whole process); the CLIs and `node -e 0` by GNU `/usr/bin/time -f %M` (median of ' + RSS_RUNS + ' separate runs). RSS growth in the call: `VmHWM` after the call minus `VmRSS` before it, with the peak counter reset (`clear_refs` 5) just before. Both CLIs walk every thread (11 here); ours walks the crashing thread by default (the `allThreads` row walks all). "Frame 0 symbolicated": our report names the module\'s frame 0 / the CLI output contains that function name.');
 O.push('');
 const c = m.coldFirst ?? {};
 const w = m.warmFirst ?? {};
 O.push('### Where our process time goes (medians, ms)', '');
-O.push('| run | node start to first line of the child script | `require` of the package | priming parse | the timed call | after the call to exit (incl. spawn) | process wall |', '|---|---:|---:|---:|---:|---:|---:|');
+O.push('| run | node start to first line of the child script | `require` of the package | priming | the timed call | after the call to exit (incl. spawn) | process wall |', '|---|---:|---:|---:|---:|---:|---:|');
 for (const k of ['coldFirst', 'coldPrimed', 'warmFirst', 'warmPrimed']) {
   const s = m[k];
   if (s) O.push(`| ${K[k]} | ${fmtMs(s.boot)} | ${fmtMs(s.require)} | ${have(s.prime) ? fmtMs(s.prime) : '—'} | ${fmtMs(s.call)} | ${fmtMs(s.tail)} | ${fmtMs(s.wall)} |`);
@@ -651,9 +651,9 @@ if (splitOk.length) {
   const row = (label, which) =>
     `| ${label} | ${fmtMs(splitMed(which, 'nativeMs'))} | ${fmtMs(splitMed(which, 'jsonMs'))} | ${fmtMs(splitMed(which, 'nativeMs') + splitMed(which, 'jsonMs'))} | ${splitMed(which, 'faults')} | ${splitMed(which, 'switches')} |`;
   O.push(`### Where a warm call goes (median of ${splitOk.length} new processes${split.length > splitOk.length ? `; ${split.length - splitOk.length} failed: ${split.find((r) => !r.ok).error}` : ''})`, '');
-  O.push(`After the same no-symbol priming parse, \`parseMinidump(dump, { cacheDir })\` split into its two halves: the native task (arguments checked and converted, the parse on a libuv worker, the ${fmtMs(splitMed('first', 'jsonKb'))} KB of JSON text handed back) and \`JSON.parse\` of that text on the JS thread. Page faults and context switches are the whole process's during the call (\`process.resourceUsage()\`).`, '');
+  O.push(`After the same priming, \`parseMinidump(dump, { cacheDir })\` split into its two halves: the native task (arguments checked and converted, the parse on a libuv worker, the ${fmtMs(splitMed('first', 'jsonKb'))} KB of JSON text handed back) and \`JSON.parse\` of that text on the JS thread. Page faults and context switches are the whole process's during the call (\`process.resourceUsage()\`).`, '');
   O.push('| call | native task ms | JSON.parse ms | both ms | minor page faults | context switches |', '|---|---:|---:|---:|---:|---:|');
-  O.push(row('first warm call (the row "ours warm, after a no-symbol parse" above)', 'first'));
+  O.push(row('first warm call (the row "ours warm, after priming" above)', 'first'));
   O.push(row('the same call again, same process', 'second'));
   O.push('');
 }
@@ -695,7 +695,7 @@ if (variant) {
     O.push(`| ${K[k]} | ${call} | ${fmtMs(s.wall)} | ${peak} | ${symCell(s, k)} | ${s.inlines ?? '—'} |`);
   }
   O.push('');
-  O.push(`Ratios: warm speed-up in-call, first call ${fmtX(v.coldFirst.call / v.warmFirst.call)}, after a no-symbol parse ${fmtX(v.coldPrimed.call / v.warmPrimed.call)}; minidump-stackwalk wall / ours cold wall ${fmtX(v.rust?.wall / v.coldFirst.wall)}, / ours cold in-call ${fmtX(v.rust?.wall / v.coldFirst.call)}.`, '');
+  O.push(`Ratios: warm speed-up in-call, first call ${fmtX(v.coldFirst.call / v.warmFirst.call)}, after priming ${fmtX(v.coldPrimed.call / v.warmPrimed.call)}; minidump-stackwalk wall / ours cold wall ${fmtX(v.rust?.wall / v.coldFirst.wall)}, / ours cold in-call ${fmtX(v.rust?.wall / v.coldFirst.call)}.`, '');
 }
 
 writeResultsSection(OUT, 'symbolicate', O.join('\n'));
