@@ -134,7 +134,7 @@ export async function startMeter(intervalMs = 10, windowMs = 100, profileTo?: st
       const t = raw.t.slice(from).map((x) => x - t0);
       const cpuMs = raw.cpu.slice(from).map((n) => n / 1e6);
       const stealMs = raw.steal.slice(from).map((n) => n * 10);
-      if (process.env.SDK_APP_METER_TRACE) { writeFileSync(process.env.SDK_APP_METER_TRACE, JSON.stringify({ t, cpuMs, gcs, stealMs })); writeFileSync(process.env.SDK_APP_METER_TRACE + '.marks', JSON.stringify({ marks: ((globalThis as any).__marks ?? []).map(([x, l]: [number, string]) => [performance.timeOrigin + x - t0, l]) })); }
+      if (process.env.SDK_APP_METER_TRACE) writeFileSync(process.env.SDK_APP_METER_TRACE, JSON.stringify({ t, cpuMs, gcs, stealMs }));
       // Per interval: CPU, GC pause time begun in it (never more than the CPU it could explain), work = the rest.
       const perCpu = [0];
       const perGc = [0];
