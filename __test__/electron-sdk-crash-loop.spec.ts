@@ -12,6 +12,7 @@ import test from 'ava';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startReceiver } from '../ts/receiver';
 import { fixtureDump, fixtureManifest } from './helpers/fixtures';
 import { nativeCrashSkipReason, runSdkApp, scratch } from './helpers/sdk-app';
@@ -51,8 +52,6 @@ function folderBytes(dir: string): { total: number; largest: number } {
   return { total, largest };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 loopTest('200 dumps at once: the cap holds, the queue keeps its budget, every dump is handled and deleted, the app quits cleanly', async (t) => {
   t.timeout(115_000);
   const userData = scratch(t);
@@ -67,7 +66,7 @@ loopTest('200 dumps at once: the cap holds, the queue keeps its budget, every du
   const sdk = { dsn, maxQueueBytes: MAX_QUEUE_BYTES, transportOptions: { retryBackoffMs: 90_000 } };
   const run = await runSdkApp(t, { sdk, quietBeforeSend: true }, { userData });
   await run.app.waitForMessage((m) => m.type === 'ready', 30_000);
-  // A main-process event first, so the session's first event is not one of the crashes.
+  // The same sequence as bench/crash-loop.mjs: a main-process event first, then the dumps.
   run.app.send({ cmd: 'capture-main', message: 'first event of the session' });
   await run.app.waitForMessage((m) => m.type === 'captured', 10_000);
 

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, writeResultsSection } from './results-file.mjs';
 import { median } from './stats.mjs';
@@ -44,7 +45,6 @@ const CAP = 10; // the default maxNativeCrashesPerSession
 const MAX_QUEUE_BYTES = 24 * 1024;
 
 const log = (...a) => console.error(...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 let dumpSource;
@@ -93,11 +93,11 @@ async function oneRun() {
     });
     const completed = path.join(scratch, 'Crashpad', 'completed');
     const ids = Array.from({ length: DUMPS }, () => randomUUID());
-    const started = performance.now();
     let handledMs = NaN;
     const loop = await measure(app, async () => {
       await sleep(100);
       fs.mkdirSync(completed, { recursive: true });
+      const started = performance.now();
       for (const id of ids) fs.copyFileSync(dumpSource, path.join(completed, `${id}.dmp`));
       const deadline = Date.now() + 120_000;
       while (ids.some((id) => fs.existsSync(path.join(completed, `${id}.dmp`)))) {
@@ -132,7 +132,6 @@ for (let i = 0; i < RUNS; i++) {
 const seconds = (performance.now() - t0) / 1000;
 
 const m = machineInfo();
-const worstFree = runs.map((r) => r.loop.worstWork.busyMs);
 const worstAll = runs.map((r) => r.loop.worstWorkWithSteal.busyMs);
 const idleAll = runs.map((r) => r.idle.worstWorkWithSteal.busyMs);
 const quietRuns = runs.filter((r) => r.loop.stealFreeShare >= 0.25);
