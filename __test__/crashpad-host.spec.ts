@@ -1,108 +1,103 @@
 /**
- * The fake Electron host's Crashpad (./electron-host/crashpad.ts): real Node.js processes crash natively through
- * crash-addon.node, and crash-fixture's crashpad-handler writes their dumps into a database laid out as Crashpad's
- * (`new/` → `pending/` → `completed/`), with Crashpad's info stream. The package then reads them as it would
- * Electron's.
+ * The fake Electron host's Crashpad (./electron-host/crashpad.ts) against Crashpad's own crashpad_handler: real
+ * Node.js processes, clients in Chromium's Linux arrangement (the "browser" starts the handler, a child inherits
+ * its socket), crash natively through crash-addon.node, and the handler writes their dumps into its database.
+ * The package then reads them as it would Electron's.
  */
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseMinidump } from '../ts/index';
-import {
-  crashpadFixtures,
-  crashpadReports,
-  startCrashpadHandler,
-  waitForCompletedDump,
-  type CrashKind,
-  type CrashpadFixtures,
-  type CrashpadHandler,
-} from './electron-host/crashpad';
+import { CLI, runProcess } from './helpers/cli';
+import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
+import type { StackwalkJson } from './helpers/stackwalk-json';
+import { crashKeysOf, crashpadFixtures, crashpadReports, processRuns, waitForReport } from './electron-host/crashpad';
 
 const found = crashpadFixtures();
-const skipReason = typeof found === 'string' ? found : process.platform !== 'linux' ? 'the handler is Linux-only' : null;
-const fixtures = skipReason ? null : (found as CrashpadFixtures);
-const crashpadTest = skipReason ? test.skip : test.serial;
-if (skipReason) test.skip(`fake Crashpad host: ${skipReason}`, () => {});
+const fixtures = typeof found === 'string' ? null : found;
+const crashpadTest = fixtures ? test.serial : test.skip;
+if (typeof found === 'string') test.skip(`Crashpad host: ${found}`, () => {});
 
 const CRASHPAD_TS = join(__dirname, 'electron-host', 'crashpad.ts');
 // By URL: the clients run in the database folder, where the package name would not resolve.
 const TSX = pathToFileURL(require.resolve('tsx')).href;
 const WAIT_MS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const ANNOTATIONS = {
-  ptype: 'renderer',
-  prod: 'Electron',
-  ver: '35.0.0',
-  plat: 'Linux',
-  _productName: 'Crashpad Host Test',
-  _version: '1.2.3',
-};
+const PROCESS_ANNOTATIONS = { prod: 'Electron', ver: '35.0.0', plat: 'Linux', _productName: 'Crashpad Host Test', _version: '1.2.3' };
 
 /**
- * A client process: Node.js with tsx, which reports whether Node itself catches SIGSEGV (its WebAssembly trap
- * handler), connects through crashpad.ts (once per annotation set: later sets replace earlier ones) and then
- * crashes (`CRASH_KIND`) or waits until its stdin closes and exits 0.
+ * A "browser" process: starts the handler (`SETUP.url`, `SETUP.annotations`) and sets its crash keys; then, with
+ * `SETUP.child`, starts a child with the handler's socket at fd 4, which becomes a client with its own keys and
+ * crashes (`SETUP.child`); then crashes itself (`SETUP.crash`) or waits for its stdin to close. It prints one line:
+ * its pid, the handler's pid, the child's pid and how the child ended.
  */
-const CLIENT = `
-const { connectCrashHandler, crashNatively } = require(process.env.CRASHPAD_TS);
-const caught = BigInt('0x' + /^SigCgt:\\s*([0-9a-f]+)$/m.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]);
-for (const set of JSON.parse(process.env.CRASHPAD_ANNOTATIONS)) connectCrashHandler(process.env.CRASHPAD_SOCKET, set);
-const hello = JSON.stringify({ pid: process.pid, nodeCatchesSegv: ((caught >> 10n) & 1n) === 1n }) + '\\n';
-process.stdout.write(hello, () => {
-  if (process.env.CRASH_KIND) crashNatively(process.env.CRASH_KIND);
+const BROWSER = `
+const { spawn } = require('node:child_process');
+const c = require(process.env.CRASHPAD_TS);
+const setup = JSON.parse(process.env.SETUP);
+const handler = c.startCrashpadHandler(setup.database, { url: setup.url, annotations: setup.annotations });
+c.setCrashKeys({ ptype: 'browser', pid: String(process.pid), where: 'main' });
+const done = (child) => process.stdout.write(JSON.stringify({ pid: process.pid, handlerPid: handler.pid, ...child }) + '\\n', () => {
+  if (setup.crash) c.crashNatively(setup.crash);
   process.stdin.resume().on('end', () => process.exit(0));
 });
+if (!setup.child) done({});
+else {
+  const child = spawn(process.execPath, ['--import', process.env.TSX, '-e', \`
+    const c = require(process.env.CRASHPAD_TS);
+    c.setHandlerSocket(4, \${handler.pid});
+    c.setCrashKeys({ ptype: 'gpu-process', pid: String(process.pid) });
+    c.crashNatively('\${setup.child}');\`], { stdio: ['ignore', 'inherit', 'inherit', 'ignore', handler.fd] });
+  child.once('exit', (code, signal) => done({ childPid: child.pid, child: { code, signal } }));
+}
 `;
 
-interface Client {
+interface Browser {
   pid: number;
-  nodeCatchesSegv: boolean;
+  handlerPid: number;
+  childPid?: number;
+  child?: { code: number | null; signal: string | null };
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Lets a client that does not crash exit (0). */
+  /** Lets a browser that does not crash exit (0). */
   release(): void;
 }
 
-/** Starts a client connected to `handler` and resolves once it is connected (when it crashes: it may be gone). */
-function startClient(
-  t: ExecutionContext,
-  handler: CrashpadHandler,
-  annotations: Record<string, string> | Record<string, string>[],
-  crash: CrashKind | null,
-): Promise<Client> {
-  const child = spawn(process.execPath, ['--import', TSX, '-e', CLIENT], {
-    cwd: handler.database,
+interface Setup {
+  url?: string;
+  annotations?: Record<string, string>;
+  crash?: 'null_write' | 'abort';
+  child?: 'null_write' | 'abort';
+}
+
+function startBrowser(t: ExecutionContext, database: string, setup: Setup): Promise<Browser> {
+  const child = spawn(process.execPath, ['--import', TSX, '-e', BROWSER], {
+    cwd: dirname(database),
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
-      CRASHPAD_TS,
-      CRASHPAD_SOCKET: handler.socketName,
-      CRASHPAD_ANNOTATIONS: JSON.stringify(Array.isArray(annotations) ? annotations : [annotations]),
-      CRASH_KIND: crash ?? '',
-    },
+    env: { ...process.env, CRASHPAD_TS, TSX, SETUP: JSON.stringify({ database, ...setup }) },
   });
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`client did not connect within ${WAIT_MS} ms`)), WAIT_MS);
+    const timer = setTimeout(() => reject(new Error(`the browser did not start within ${WAIT_MS} ms`)), WAIT_MS);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       if (!out.includes('\n')) return;
       clearTimeout(timer);
-      const hello = JSON.parse(out.split('\n')[0]!) as { pid: number; nodeCatchesSegv: boolean };
+      const hello = JSON.parse(out.split('\n')[0]!) as Omit<Browser, 'exit' | 'release'>;
+      t.teardown(() => {
+        if (processRuns(hello.handlerPid)) process.kill(hello.handlerPid, 'SIGKILL');
+      });
       resolve({ ...hello, exit, release: () => child.stdin.end() });
     });
     void exit.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`client ended before connecting (code ${code}, signal ${signal})`));
+      reject(new Error(`the browser ended before it was set up (code ${code}, signal ${signal})`));
     });
   });
 }
@@ -113,13 +108,16 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A fresh database folder and a handler on it, both gone after the test. */
-async function handlerFor(t: ExecutionContext, idleExitSecs?: number, database?: string): Promise<CrashpadHandler> {
-  const dir = database ?? mkdtempSync(join(tmpdir(), 'fake-crashpad-'));
-  if (!database) t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const handler = await startCrashpadHandler(dir, idleExitSecs === undefined ? {} : { idleExitSecs });
-  t.teardown(() => handler.stop());
-  return handler;
+async function gone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (processRuns(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  return !processRuns(pid);
+}
+
+function freshDatabase(t: ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crashpad-host-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'Crashpad');
 }
 
 /** The client id in Crashpad's settings.dat (magic 'CPds', version 1, …, the UUID at byte 24), as Crashpad prints it. */
@@ -132,109 +130,130 @@ function settingsClientId(database: string): string {
   return `${hex(data.readUInt32LE(24), 8)}-${hex(data.readUInt16LE(28), 4)}-${hex(data.readUInt16LE(30), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
 
-/** Checks what Crashpad would leave once a report is done: only `completed/<uuid>.dmp` + `.meta`, no lock. */
-function assertCompletedReport(t: ExecutionContext, database: string, dump: string): string {
-  const uuid = basename(dump, '.dmp');
-  t.regex(uuid, UUID);
-  t.is(statSync(join(database, 'completed', `${uuid}.meta`)).size, 32, "Crashpad's ReportMetadata");
-  t.deepEqual(readdirSync(join(database, 'new')), [], 'new/ is empty once the report is written');
-  t.deepEqual(readdirSync(join(database, 'pending')), [], 'nothing left pending: uploads are disabled');
-  t.false(readdirSync(join(database, 'completed')).some((name) => name.endsWith('.lock')));
-  t.true(existsSync(join(database, 'attachments')));
-  return uuid;
+/** The stream types of a minidump's directory, read from the file itself. */
+function streamTypes(dump: string): number[] {
+  const data = readFileSync(dump);
+  const count = data.readUInt32LE(8);
+  const rva = data.readUInt32LE(12);
+  return Array.from({ length: count }, (_, i) => data.readUInt32LE(rva + i * 12));
 }
 
-crashpadTest('a Node.js renderer crashes natively: the dump lands in completed/ and reads as Crashpad\'s', async (t) => {
-  t.timeout(60_000);
-  const handler = await handlerFor(t);
-  const client = await startClient(t, handler, ANNOTATIONS, 'null_write');
-  t.true(client.nodeCatchesSegv, 'Node had its own SIGSEGV handler before the addon installed one');
-  t.deepEqual(await within(client.exit, WAIT_MS, 'client crash'), { code: null, signal: 'SIGSEGV' });
+const STREAMS = { ThreadList: 3, ModuleList: 4, MemoryList: 5, Exception: 6, SystemInfo: 7, MiscInfo: 15, ThreadNames: 24, CrashpadInfo: 0x43500001 };
+/** Breakpad's Linux streams (0x4767xxxx: /proc/cpuinfo, status, maps, …) that minidump-writer adds and Crashpad does not. */
+const isLinuxProcStream = (type: number): boolean => type >>> 16 === 0x4767;
 
-  const dump = await waitForCompletedDump(handler.database, WAIT_MS);
-  const uuid = assertCompletedReport(t, handler.database, dump);
-  t.deepEqual(crashpadReports(handler.database).completed, [dump]);
+crashpadTest("the browser crashes natively: Crashpad's handler writes completed/<uuid>.dmp, Crashpad's own streams and annotations", async (t) => {
+  t.timeout(60_000);
+  const database = freshDatabase(t);
+  const browser = await startBrowser(t, database, { url: 'https://uploads-disabled.invalid/', annotations: PROCESS_ANNOTATIONS, crash: 'null_write' });
+  t.deepEqual(await within(browser.exit, WAIT_MS, 'browser crash'), { code: null, signal: 'SIGSEGV' });
+
+  const dump = await waitForReport(database, WAIT_MS);
+  const uuid = basename(dump, '.dmp');
+  t.regex(uuid, UUID);
+  t.is(statSync(join(database, 'completed', `${uuid}.meta`)).size > 0, true, "Crashpad's report metadata beside the dump");
+  t.deepEqual(crashpadReports(database), { new: [], pending: [], completed: [dump] }, 'with a URL and uploads off: completed/ at once');
+  t.false(readdirSync(join(database, 'completed')).some((name) => name.endsWith('.lock')));
+  t.true(existsSync(join(database, 'attachments')) && existsSync(join(database, 'settings.dat')));
+
+  const types = streamTypes(dump);
+  for (const [name, type] of Object.entries(STREAMS)) t.true(types.includes(type), `${name} stream`);
+  t.deepEqual(types.filter(isLinuxProcStream), [], 'none of the Linux /proc streams of minidump-writer');
 
   const report = await parseMinidump(dump, { symbols: [fixtures!.symbols] });
   t.true(report.crash?.reason.startsWith('SIGSEGV'), report.crash?.reason);
   t.is(report.crash?.address, '0x0');
-  t.is(report.processId, client.pid, "the dump's process id is the crashing process's pid");
-  t.is(report.processType, 'renderer', 'from the ptype annotation');
-  t.is(report.crashpad?.reportId.toLowerCase(), uuid, 'report id = the file name');
-  t.is(report.crashpad?.clientId.toLowerCase(), settingsClientId(handler.database), "client id = settings.dat's");
-  t.deepEqual(report.crashpad?.simpleAnnotations, ANNOTATIONS);
-  t.deepEqual(report.crashpad?.modules, []);
-  t.deepEqual(report.warnings, []);
+  t.is(report.processId, browser.pid, "the dump's process id is the crashing process's pid");
+  t.is(report.processType, 'browser', 'from the ptype annotation object');
+  t.is(report.crashpad?.reportId, uuid.toUpperCase(), 'CrashpadInfo holds the report id upper case; the file name is lower case');
+  t.is(report.crashpad?.clientId.toLowerCase(), settingsClientId(database), "client id = settings.dat's");
+  t.deepEqual(report.crashpad?.simpleAnnotations, PROCESS_ANNOTATIONS, 'the handler\'s --annotation flags');
+  t.deepEqual(crashKeysOf(report), { ptype: 'browser', pid: String(browser.pid), where: 'main' }, "the addon's annotation objects");
+  const withKeys = report.crashpad!.modules.filter((m) => m.annotationObjects.length > 0);
+  t.deepEqual(withKeys.map((m) => m.module?.split('/').pop()), ['crash-addon.node'], 'found through its .note.crashpad.info');
 
   // Symbolicated with the addon's .sym: the crash is in the addon's C function, at its CRASH_LINE.
   const expected = fixtures!.kinds.null_write;
-  const addonModule = report.modules.find((m) => m.debugFile?.split('/').pop() === fixtures!.addonModule.debugFile);
-  t.is(addonModule?.debugId, fixtures!.addonModule.debugId);
-  t.true(addonModule?.symbolsLoaded);
   const top = report.crashingThread!.frames[0]!;
   t.is(top.module, 'crash-addon.node');
   t.is(top.function, expected.crashingFunction);
   t.is(top.file?.split('/').pop(), expected.file);
   t.is(top.line, expected.line);
-  t.true(handler.log().includes(`pid ${client.pid} (renderer) crashed`), handler.log());
+  t.true(await gone(browser.handlerPid, 10_000), 'the handler ends once its last client is gone');
 });
 
-crashpadTest('two clients, one aborts and one exits cleanly: one dump, its own annotations; then the handler exits by itself', async (t) => {
+crashpadTest('a child inherits the socket: it aborts, its own dump and keys; without a URL the report stays in pending/', async (t) => {
   t.timeout(60_000);
-  const handler = await handlerFor(t, 1);
-  const browser = await startClient(t, handler, { ptype: 'browser', prod: 'Electron' }, null);
-  // Connecting again (an extra parameter added, one removed) replaces what the handler holds for this process.
-  const gpuAnnotations: Record<string, string>[] = [
-    { ptype: 'gpu-process', prod: 'Electron', stale: 'yes' },
-    { ptype: 'gpu-process', prod: 'Electron', extra: 'added later' },
-  ];
-  const gpu = await startClient(t, handler, gpuAnnotations, 'abort');
-  t.deepEqual(await within(gpu.exit, WAIT_MS, 'client abort'), { code: null, signal: 'SIGABRT' });
-  const dump = await waitForCompletedDump(handler.database, WAIT_MS);
-
-  browser.release();
-  t.deepEqual(await within(browser.exit, WAIT_MS, 'clean client exit'), { code: 0, signal: null });
-  assertCompletedReport(t, handler.database, dump);
-  t.deepEqual(crashpadReports(handler.database).completed, [dump], 'exactly one dump: the clean exit writes none');
+  const database = freshDatabase(t);
+  const browser = await startBrowser(t, database, { annotations: PROCESS_ANNOTATIONS, child: 'abort' });
+  t.deepEqual(browser.child, { code: null, signal: 'SIGABRT' });
+  const dump = await waitForReport(database, WAIT_MS, [], ['pending']);
+  t.deepEqual(crashpadReports(database).completed, [], 'no URL: the handler never finishes a report');
+  t.true(processRuns(browser.handlerPid), 'the browser still holds the socket');
 
   const report = await parseMinidump(dump, { symbols: [fixtures!.symbols] });
   t.true(report.crash?.reason.startsWith('SIGABRT'), report.crash?.reason);
-  t.is(report.processId, gpu.pid);
+  t.is(report.processId, browser.childPid ?? -1);
   t.is(report.processType, 'gpu-process');
-  t.deepEqual(report.crashpad?.simpleAnnotations, gpuAnnotations[1]);
+  t.deepEqual(crashKeysOf(report), { ptype: 'gpu-process', pid: String(browser.childPid) }, "the child's keys, not the browser's");
+  t.deepEqual(report.crashpad?.simpleAnnotations, PROCESS_ANNOTATIONS, 'process annotations of every report');
   const frames = report.crashingThread!.frames.map((f) => f.function);
   t.true(frames.includes(fixtures!.kinds.abort.crashingFunction), frames.join(', '));
 
-  // No client left: after its idle second the handler ends on its own, successfully.
-  t.deepEqual(await within(handler.exited, 15_000, 'handler idle exit'), { code: 0, signal: null });
-  t.true(handler.log().includes('exiting'), handler.log());
+  browser.release();
+  t.deepEqual(await within(browser.exit, WAIT_MS, 'clean exit'), { code: 0, signal: null });
+  t.true(await gone(browser.handlerPid, 10_000), 'no client left: the handler ends by itself');
+  t.deepEqual(crashpadReports(database).pending, [dump], 'a clean exit writes no dump');
 });
 
-crashpadTest('a later run: new clients of a running handler, and a new handler on the same database, keep the client id', async (t) => {
+crashpadTest('a later run: a new handler on the same database keeps its client id, a report id per crash', async (t) => {
   t.timeout(90_000);
-  const first = await handlerFor(t);
-  const database = first.database;
-  const crashOnce = async (handler: CrashpadHandler, seen: string[]): Promise<string> => {
-    const client = await startClient(t, handler, ANNOTATIONS, 'null_write');
-    t.is((await within(client.exit, WAIT_MS, 'client crash')).signal, 'SIGSEGV');
-    const dump = await waitForCompletedDump(database, WAIT_MS, seen);
-    const report = await parseMinidump(dump);
-    t.is(report.processId, client.pid);
-    t.is(report.crashpad?.reportId.toLowerCase(), basename(dump, '.dmp'));
-    return report.crashpad!.clientId;
-  };
-
+  const database = freshDatabase(t);
+  const ids: string[] = [];
   const seen: string[] = [];
-  const ids = [await crashOnce(first, seen)];
-  seen.push(...crashpadReports(database).completed);
-  ids.push(await crashOnce(first, seen)); // the app ran again; its handler was still up
-  await first.stop();
-  seen.push(...crashpadReports(database).completed);
+  for (let run = 0; run < 2; run++) {
+    const browser = await startBrowser(t, database, { url: 'https://uploads-disabled.invalid/', crash: 'null_write' });
+    t.is((await within(browser.exit, WAIT_MS, 'crash')).signal, 'SIGSEGV');
+    const dump = await waitForReport(database, WAIT_MS, seen);
+    seen.push(dump);
+    const report = await parseMinidump(dump);
+    t.is(report.processId, browser.pid);
+    ids.push(report.crashpad!.clientId.toLowerCase());
+    t.true(await gone(browser.handlerPid, 10_000));
+  }
+  t.is(new Set(seen.map((p) => basename(p))).size, 2, 'a report id per crash');
+  t.deepEqual(new Set(ids), new Set([settingsClientId(database)]));
+});
 
-  const second = await handlerFor(t, undefined, database);
-  ids.push(await crashOnce(second, seen));
-  const completed = crashpadReports(database).completed;
-  t.is(completed.length, 3);
-  t.is(new Set(completed.map((p) => basename(p))).size, 3, 'a report id per crash');
-  t.deepEqual(new Set(ids.map((id) => id.toLowerCase())), new Set([settingsClientId(database)]));
+
+crashpadTest("`symbolicate <Crashpad database> --format json`: one object per finished report (completed/, pending/; not new/), each with its report id, minidump-stackwalk's crash reason and the process type", async (t) => {
+  t.timeout(90_000);
+  const database = freshDatabase(t);
+  // A browser crash with a URL (completed/), then a child's abort without one (pending/), then an unfinished report.
+  const first = await startBrowser(t, database, { url: 'https://uploads-disabled.invalid/', crash: 'null_write' });
+  await within(first.exit, WAIT_MS, 'crash');
+  const completed = await waitForReport(database, WAIT_MS);
+  const second = await startBrowser(t, database, { child: 'abort' });
+  const pending = await waitForReport(database, WAIT_MS, [], ['pending']);
+  second.release();
+  await within(second.exit, WAIT_MS, 'clean exit');
+  mkdirSync(join(database, 'new'), { recursive: true });
+  copyFileSync(completed, join(database, 'new', '0a0a0a0a-0000-4000-8000-000000000000.dmp'));
+
+  // As a user's shell runs it: the bin entry itself, executable, through its shebang.
+  const r = await runProcess(CLI, ['symbolicate', database, '--format', 'json']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /1 report\(s\) in new\/ are still being written: skipped/);
+  const objects = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as StackwalkJson & { dump: string; process_type: string | null; crashpad: { report_id: string } });
+  t.deepEqual(objects.map((o) => o.dump).sort(), [completed, pending].sort(), 'the finished reports, none from new/');
+  const stackwalk = findStackwalk().bin;
+  if (!stackwalk) t.log(`minidump-stackwalk missing: crash reasons checked against parseMinidump only (${findStackwalk().reason})`);
+  for (const o of objects) {
+    t.is(o.crashpad.report_id.toLowerCase(), basename(o.dump, '.dmp'), 'the report id, matched case-insensitively with the file name');
+    t.is(o.process_type, o.dump === completed ? 'browser' : 'gpu-process', 'from the ptype annotation object');
+    const reason = stackwalk ? (await jsonOf(stackwalk, ['--json', o.dump])).crash_info?.type : (await parseMinidump(o.dump)).crash?.reason;
+    t.is(o.crash_info?.type, reason ?? null, `the crash reason of ${basename(o.dump)}`);
+  }
+  t.regex(objects.find((o) => o.dump === completed)!.crash_info!.type!, /^SIGSEGV/);
+  t.regex(objects.find((o) => o.dump === pending)!.crash_info!.type!, /^SIGABRT/);
 });

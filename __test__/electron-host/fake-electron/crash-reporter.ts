@@ -1,24 +1,28 @@
 /**
- * `crashReporter` in main. `start()` spawns the fake crashpad_handler on `app.getPath('crashDumps')` and connects
- * the main process itself with Electron's annotations (`prod: Electron`, `ver`, `ptype: browser`, the globalExtra
- * defaults `_productName` and `_version`, then `extra` and `globalExtra`, global winning); processes started
- * afterwards (renderers, utility and GPU processes) connect with their own `ptype` and the global annotations only.
- * A renderer started before `start()` is not monitored, as in Electron.
+ * `crashReporter` in main, as Electron 16+ does it on Linux (Electron's crash_allow_setting_more_options.patch to
+ * Chromium's components/crash/core/app/crashpad_linux.cc, lib/browser/api/crash-reporter.ts, shell/common/crash_keys.cc):
+ * `start()` sets the database's uploads flag from `uploadToServer` (settings.dat) and starts Crashpad's real
+ * handler on `app.getPath('crashDumps')`, synchronously, with
+ * - `--url=<submitURL>` only when it is not empty (without it the handler never moves a report out of `pending/`);
+ * - `--no-rate-limit` unless `rateLimit`, `--no-upload-gzip` when `compress` is false;
+ * - process annotations `prod` (Electron), `ver` (Electron's version), `plat` (Linux), `lsb-release`, and every
+ *   `globalExtra` key, with `_productName`, `_version` and a non-empty `_companyName` filled in first;
+ * - `--monitor-self-annotation=ptype=crashpad-handler`.
+ * Main is the handler's first client; its crash keys (annotation objects) are `ptype: browser`, `pid`, `osarch`,
+ * `process_type`, `platform` and the `extra` parameters. Children started afterwards inherit main's end of the
+ * socket and set their own `ptype`; a child started before `start()` is not monitored, as in Electron.
  *
  * As Electron: `submitURL` is required unless `uploadToServer` is false; a second `start()` does nothing; keys over
  * 39 bytes are ignored with a warning and values over 20320 bytes truncated; `getParameters()` returns this
  * process's extra parameters (not the global ones); `getUploadedReports()` lists the database's reports, not
- * uploaded ones included (id `''`), and `getLastCrashReport()` the newest of them or null. Nothing is uploaded.
- *
- * The handler starts asynchronously (Electron's is synchronous): `whenStarted()` (not an Electron API) resolves once
- * main is connected; `process.crash()` in main waits for that.
+ * uploaded ones included (id `''`), and `getLastCrashReport()` the newest of them or null.
  */
 import type * as Electron from 'electron';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronVersion } from '../host-env';
 import { app } from './app';
-import { connectingThisProcess, connectThisProcess, startCrashpadHandler, updateAnnotations, type CrashpadHandler } from './native-crash';
+import { setCrashKeys, startCrashpadHandler, type ChildConnection, type CrashpadHandler } from './native-crash';
 import { beforeExit } from './registry';
 
 const MAX_KEY_BYTES = 39;
@@ -26,55 +30,68 @@ const MAX_VALUE_BYTES = 20320;
 
 export type ProcessTypeAnnotation = 'browser' | 'renderer' | 'gpu-process' | 'utility';
 
+/** Chromium's crash keys of every process (components/crash/core/app/crashpad.cc) and Electron's (crash_keys.cc). */
+export function processCrashKeys(ptype: ProcessTypeAnnotation, pid: number): Record<string, string> {
+  return { ptype, pid: String(pid), osarch: 'x86_64', process_type: ptype, platform: 'linux' };
+}
+
 export class FakeCrashReporter {
-  private started: Promise<CrashpadHandler> | undefined;
+  private handler: CrashpadHandler | undefined;
   private upload = true;
   private extra: Record<string, string> = {};
-  private global: Record<string, string> = {};
 
   start(options: Electron.CrashReporterStartOptions): void {
-    const { productName = app.name, companyName, extra = {}, globalExtra = {}, submitURL = '', uploadToServer = true } = options ?? {};
+    const {
+      productName = app.name,
+      companyName,
+      extra = {},
+      globalExtra = {},
+      submitURL = '',
+      uploadToServer = true,
+      rateLimit = false,
+      compress = true,
+    } = options ?? {};
     if (uploadToServer && !submitURL) throw new Error('submitURL must be specified when uploadToServer is true');
-    if (this.started) return;
+    if (this.handler) return;
     this.upload = uploadToServer;
     this.extra = limited(extra);
-    this.global = limited({
-      _productName: productName,
-      _version: app.getVersion(),
-      ...(companyName ? { _companyName: companyName } : {}),
-      ...globalExtra,
-    });
+    const annotations = {
+      prod: 'Electron',
+      ver: electronVersion(),
+      plat: 'Linux',
+      'lsb-release': distro(),
+      ...limited({ _productName: productName, _version: app.getVersion(), ...(companyName ? { _companyName: companyName } : {}), ...globalExtra }),
+    };
+    const args = ['--monitor-self-annotation=ptype=crashpad-handler'];
+    if (!rateLimit) args.push('--no-rate-limit');
+    if (!compress) args.push('--no-upload-gzip');
     const database = app.getPath('crashDumps');
-    this.started = (async () => {
-      const handler = await startCrashpadHandler(database);
-      beforeExit.push(() => handler.stop());
-      // The handler outlives a killed app (as Crashpad's does); a test that launched the app ends it too.
-      if (process.send && process.connected) process.send({ fakeElectron: 'crash-handler', pid: handler.pid });
-      await connectThisProcess(handler.socketName, this.annotations('browser', this.extra));
-      return handler;
-    })();
-    connectingThisProcess(this.started);
-    // A failure surfaces through whenStarted() and the processes that wait for it; not as an unhandled rejection.
-    this.started.catch((e: unknown) => process.emitWarning(`fake crashReporter: the crash handler did not start: ${String(e)}`));
+    const handler = startCrashpadHandler(database, { ...(submitURL ? { url: submitURL } : {}), annotations, arguments: args }, uploadToServer);
+    this.handler = handler;
+    setCrashKeys({ ...processCrashKeys('browser', process.pid), ...this.extra });
+    beforeExit.push(() => handler.stop());
+    // The handler outlives a killed app until its children are gone; a test that launched the app ends it too.
+    if (process.send && process.connected) process.send({ fakeElectron: 'crash-handler', pid: handler.pid });
   }
 
   getUploadToServer(): boolean {
     return this.upload;
   }
   setUploadToServer(uploadToServer: boolean): void {
-    if (this.started) this.upload = uploadToServer;
+    if (this.handler) this.upload = uploadToServer;
   }
 
   getParameters(): Record<string, string> {
     return { ...this.extra };
   }
   addExtraParameter(key: string, value: string): void {
-    Object.assign(this.extra, limited({ [key]: value }));
-    void updateAnnotations(() => this.annotations('browser', this.extra));
+    const added = limited({ [key]: value });
+    Object.assign(this.extra, added);
+    setCrashKeys(added);
   }
   removeExtraParameter(key: string): void {
     delete this.extra[key];
-    void updateAnnotations(() => this.annotations('browser', this.extra));
+    setCrashKeys({ [key]: null });
   }
 
   getUploadedReports(): Electron.CrashReport[] {
@@ -95,20 +112,26 @@ export class FakeCrashReporter {
     return this.getUploadedReports()[0] ?? null;
   }
 
-  /** Resolves once the handler runs and main is connected (not an Electron API). Undefined before `start()`. */
-  whenStarted(): Promise<CrashpadHandler> | undefined {
-    return this.started;
+  /** The running handler (not an Electron API); undefined before `start()`. */
+  started(): CrashpadHandler | undefined {
+    return this.handler;
   }
 
-  /** Where and with what a child process started now connects; undefined when the reporter is not started. */
-  async childConnection(ptype: Exclude<ProcessTypeAnnotation, 'browser'>): Promise<{ socketName: string; annotations: Record<string, string> } | undefined> {
-    if (!this.started) return undefined;
-    const handler = await this.started;
-    return { socketName: handler.socketName, annotations: this.annotations(ptype, {}) };
+  /** What a child started now needs to be a client (its fd is `handler.fd`); undefined before `start()`. */
+  childConnection(ptype: Exclude<ProcessTypeAnnotation, 'browser'>): ChildConnection | undefined {
+    if (!this.handler) return undefined;
+    // The child's pid is set by the child itself (a crash key is per process).
+    const { pid: _pid, ...keys } = processCrashKeys(ptype, 0);
+    return { handlerPid: this.handler.pid, crashKeys: keys };
   }
+}
 
-  private annotations(ptype: ProcessTypeAnnotation, own: Record<string, string>): Record<string, string> {
-    return { prod: 'Electron', ver: electronVersion(), ...own, ...this.global, ptype };
+/** Chromium's `lsb-release` annotation: the distribution's pretty name. */
+function distro(): string {
+  try {
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'Linux';
+  } catch {
+    return 'Linux';
   }
 }
 

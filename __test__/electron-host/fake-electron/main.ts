@@ -34,12 +34,11 @@ export const protocol = makeProtocolModule(() => session.defaultSession.protocol
 export const fakeElectron = {
   /** A GPU process that idles until `crash()` / `kill()`; its death fires app `child-process-gone` (type GPU). */
   startGpuProcess: startFakeGpuProcess,
-  /** Resolves once crashReporter's handler runs and main is connected (rejects if it failed to start). */
-  async crashReporterStarted(): Promise<{ socketName: string; pid: number }> {
-    const started = crashReporter.whenStarted();
+  /** Crashpad's handler that crashReporter.start() started (main is its first client). */
+  async crashReporterStarted(): Promise<{ pid: number; database: string }> {
+    const started = crashReporter.started();
     if (!started) throw new Error('crashReporter.start() was not called');
-    const { socketName, pid } = await started;
-    return { socketName, pid };
+    return { pid: started.pid, database: started.database };
   },
   /** The schemes registered privileged (the last registerSchemesAsPrivileged call). */
   privilegedSchemes,

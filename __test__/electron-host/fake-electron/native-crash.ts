@@ -1,10 +1,9 @@
 /**
- * This process's link to the Crashpad test helper (../crashpad.ts, written alongside the fake): the handler main
- * starts, this process's connection to it with its annotations, and native crashes (`process.crash()`).
+ * This process's link to Crashpad (../crashpad.ts, written alongside the fake): the handler main starts, this
+ * process as its client, its crash keys, and native crashes (`process.crash()`).
  *
  * The helper is required when first needed, not imported: the fake's other parts work without the fixtures it
- * needs (`npm run fixtures`), and a test that never crashes never loads it. Connecting again with the same socket
- * replaces the process's annotations.
+ * needs (the handler and `npm run fixtures`), and a process that never crashes never loads it.
  */
 import { join } from 'node:path';
 import { HOST_DIR } from '../host-env';
@@ -12,48 +11,57 @@ import type * as Crashpad from '../crashpad';
 
 export type CrashpadHandler = Crashpad.CrashpadHandler;
 
+/** What a child needs to be a client: main's socket (which the child inherits as `CHILD_FD`) and the handler's pid. */
+export interface ChildConnection {
+  handlerPid: number;
+  crashKeys: Record<string, string>;
+}
+
+/** The fd at which a child process of the host finds the handler's socket (stdio index; Chromium: kCrashDumpSignal). */
+export const CHILD_FD = 4;
+
 function api(): typeof Crashpad {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(HOST_DIR, 'crashpad')) as typeof Crashpad;
 }
 
-export async function startCrashpadHandler(database: string): Promise<CrashpadHandler> {
-  return api().startCrashpadHandler(database);
+let connected = false;
+const keys: Record<string, string> = {};
+
+export function startCrashpadHandler(database: string, options: Crashpad.StartOptions, uploadsEnabled: boolean): CrashpadHandler {
+  api().setUploadsEnabled(database, uploadsEnabled);
+  const handler = api().startCrashpadHandler(database, options);
+  connected = true;
+  setCrashKeys(keys);
+  return handler;
 }
 
-let connection: { socketName: string; annotations: Record<string, string> } | undefined;
-let connecting: Promise<unknown> | undefined;
-
-/** Marks a connection under way: a `process.crash()` meanwhile waits for it rather than crash undumped. */
-export function connectingThisProcess(done: Promise<unknown>): void {
-  connecting = done.catch(() => undefined);
+/** A child started with main's socket at `CHILD_FD`: becomes a client, with its own crash keys. */
+export function connectChild(connection: ChildConnection): void {
+  api().setHandlerSocket(CHILD_FD, connection.handlerPid);
+  connected = true;
+  setCrashKeys({ ...keys, ...connection.crashKeys });
 }
 
-/** Connects this process (first call) or replaces its annotations (later calls, same socket). */
-export async function connectThisProcess(socketName: string, annotations: Record<string, string>): Promise<void> {
-  await api().connectCrashHandler(socketName, annotations);
-  connection = { socketName, annotations: { ...annotations } };
+/** Sets (string) or clears (null) crash keys of this process; remembered until it connects, as Chromium's are. */
+export function setCrashKeys(change: Record<string, string | null>): void {
+  for (const [key, value] of Object.entries(change)) {
+    if (value === null) delete keys[key];
+    else keys[key] = value;
+  }
+  if (connected) api().setCrashKeys(change);
 }
 
-/** Changes this process's annotations when it is connected; a no-op otherwise (nothing would read them). */
-export async function updateAnnotations(change: (current: Record<string, string>) => Record<string, string>): Promise<void> {
-  if (!connection) return;
-  await connectThisProcess(connection.socketName, change({ ...connection.annotations }));
+/** Every crash key this process has set: what connecting later sends. */
+export function crashKeys(): Record<string, string> {
+  return { ...keys };
 }
 
 export function isConnected(): boolean {
-  return connection !== undefined;
+  return connected;
 }
 
-/**
- * `process.crash()`: a real native crash (SIGSEGV), dumped by the handler when this process is connected. While the
- * connection is still being made it returns at once and crashes as soon as it is made (Electron's never returns).
- */
-export function crashThisProcess(): void {
-  if (connecting && !connection) {
-    void connecting.then(() => api().crashNatively('null_write'));
-    return;
-  }
-  api().crashNatively('null_write');
-  throw new Error('crashNatively returned');
+/** `process.crash()`: a real native crash (SIGSEGV), dumped by the handler when this process is its client. */
+export function crashThisProcess(): never {
+  return api().crashNatively('null_write');
 }

@@ -13,7 +13,7 @@
  * - `webFrame.executeJavaScript` in the main world; `crashReporter` parameters of this process.
  */
 import { EventEmitter } from 'node:events';
-import { updateAnnotations } from './native-crash';
+import { setCrashKeys } from './native-crash';
 
 export interface RendererRuntime {
   send(channel: string, args: unknown[]): void;
@@ -108,14 +108,11 @@ const parameters: Record<string, string> = {};
 export const crashReporter = {
   addExtraParameter(key: string, value: string): void {
     parameters[key] = String(value);
-    void updateAnnotations((a) => ({ ...a, [key]: String(value) }));
+    setCrashKeys({ [key]: String(value) });
   },
   removeExtraParameter(key: string): void {
     delete parameters[key];
-    void updateAnnotations((a) => {
-      delete a[key];
-      return a;
-    });
+    setCrashKeys({ [key]: null });
   },
   getParameters(): Record<string, string> {
     return { ...parameters };

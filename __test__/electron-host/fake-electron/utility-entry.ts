@@ -1,12 +1,12 @@
 /**
  * The first code of a utility (or fake GPU) process started by ./utility-process.ts. Waits for main's `init`
- * (where the crash handler is), connects to it, gives the module `process.parentPort` as Electron does, then runs
+ * (whether Crashpad's handler runs; its socket is at CHILD_FD), becomes its client, gives the module `process.parentPort` as Electron does, then runs
  * the module (none for a GPU process, which only waits). `crash` from main crashes natively.
  */
 import { EventEmitter } from 'node:events';
-import { crashThisProcess, connectThisProcess } from './native-crash';
+import { connectChild, crashThisProcess, type ChildConnection } from './native-crash';
 
-type FromMain = { t: 'init'; connection?: { socketName: string; annotations: Record<string, string> } } | { t: 'message'; data: unknown } | { t: 'crash' };
+type FromMain = { t: 'init'; connection?: ChildConnection } | { t: 'message'; data: unknown } | { t: 'crash' };
 
 class ParentPort extends EventEmitter {
   postMessage(message: unknown): void {
@@ -26,8 +26,14 @@ process.on('message', (m: FromMain) => {
 // Main gone: so is this process (Chromium's children do not outlive the browser).
 process.on('disconnect', () => process.exit(0));
 
-async function start(connection: { socketName: string; annotations: Record<string, string> } | undefined): Promise<void> {
-  if (connection) await connectThisProcess(connection.socketName, connection.annotations);
+async function start(connection: ChildConnection | undefined): Promise<void> {
+  if (connection) {
+    try {
+      connectChild({ ...connection, crashKeys: { ...connection.crashKeys, pid: String(process.pid) } });
+    } catch (e) {
+      process.stderr.write(`fake utility process: cannot become a Crashpad client: ${String(e)}\n`);
+    }
+  }
   process.send?.({ t: 'spawned' });
   if (!modulePath) return; // a GPU process: waits for main
   // The IPC channel keeps a utility process alive only while its module listens on parentPort.

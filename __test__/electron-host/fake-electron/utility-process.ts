@@ -1,8 +1,8 @@
 /**
  * Child processes of main other than renderers: `utilityProcess.fork` (Electron's Node utility process) and, for
  * tests, a fake GPU process (`startFakeGpuProcess`, not an Electron API). Each is a real OS process
- * (./utility-entry.ts) that connects to the crash handler when crashReporter is started (ptype `utility` or
- * `gpu-process`, the global annotations) and can crash natively (`process.crash()` inside, or `crash()` from
+ * (./utility-entry.ts) that is a client of Crashpad's handler when crashReporter is started (ptype `utility` or
+ * `gpu-process`) and can crash natively (`process.crash()` inside, or `crash()` from
  * main). When one dies other than by a normal exit, app emits `child-process-gone` (event, details) with Electron's
  * details: type `Utility` (serviceName `node.mojom.NodeService`, name the fork's `serviceName`, default
  * `Node Utility Process`) or `GPU`, reason and exitCode as for renderers. A UtilityProcess emits spawn, message and
@@ -32,11 +32,15 @@ export class FakeUtilityProcess extends EventEmitter {
     super();
     const stdio = options.stdio ?? 'inherit';
     const std = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
+    // Chromium hands every child the handler's socket; here it is main's end of it, at CHILD_FD.
+    const handler = crashReporter.started();
+    const connection = crashReporter.childConnection(kind.ptype);
+    const crashFd = handler ? [handler.fd] : []; // stdio index 4 = CHILD_FD
     this.child = fork(join(__dirname, 'utility-entry.ts'), [modulePath ?? '', ...args], {
       execArgv: [...hostExecArgv(), ...(options.execArgv ?? [])],
       env: childEnv('utility', options.env as NodeJS.ProcessEnv | undefined),
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      stdio: [std[0] ?? 'ignore', std[1] ?? 'inherit', std[2] ?? 'inherit', 'ipc'] as StdioOptions,
+      stdio: [std[0] ?? 'ignore', std[1] ?? 'inherit', std[2] ?? 'inherit', 'ipc', ...crashFd] as StdioOptions,
       serialization: 'advanced',
     });
     this.stdout = this.child.stdout;
@@ -45,10 +49,7 @@ export class FakeUtilityProcess extends EventEmitter {
       this.pid = this.child.pid;
       const record = { pid: this.child.pid!, type: kind.type, creationTime: Date.now() };
       processes.set(this.child.pid!, kind.type === 'Utility' ? { ...record, name: kind.name, serviceName: 'node.mojom.NodeService' } : record);
-      void crashReporter.childConnection(kind.ptype).then(
-        (connection) => this.child.connected && this.child.send({ t: 'init', connection }),
-        () => this.child.connected && this.child.send({ t: 'init' }),
-      );
+      if (this.child.connected) this.child.send({ t: 'init', ...(connection ? { connection } : {}) });
     });
     this.child.on('message', (m: { t: string; data?: unknown }) => {
       if (m.t === 'spawned') this.emit('spawn');

@@ -194,7 +194,8 @@ export class FakeWebContents extends EventEmitter {
   }
 
   private async spec(url: string): Promise<RendererSpec> {
-    const connection = await crashReporter.childConnection('renderer');
+    const handler = crashReporter.started();
+    const connection = crashReporter.childConnection('renderer');
     const preloads = [...this.session.framePreloadsFor(url), ...(this.prefs.preload ? [this.prefs.preload] : [])];
     return {
       webContentsId: this.id,
@@ -205,8 +206,7 @@ export class FakeWebContents extends EventEmitter {
       nodeIntegration: this.prefs.nodeIntegration,
       privilegedSchemes: fetchableSchemes(),
       electronVersion: electronVersion(),
-      ...(connection ? { crashpadSocket: connection.socketName } : {}),
-      annotations: connection?.annotations ?? {},
+      ...(handler && connection ? { crashpad: { fd: handler.fd, connection } } : {}),
     };
   }
 

@@ -139,7 +139,8 @@ export const nodeRendererLauncher: RendererLauncher = {
     const child = fork(join(__dirname, 'process.ts'), [spec.url], {
       execArgv: hostExecArgv(),
       env: childEnv('renderer'),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Main's end of Crashpad's socket at stdio index 4 (CHILD_FD), as Chromium hands it to every child.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...(spec.crashpad ? [spec.crashpad.fd] : [])],
       serialization: 'advanced',
     });
     await new Promise<void>((ok, fail) => {

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../host-env';
-import { connectThisProcess } from '../fake-electron/native-crash';
+import { connectChild } from '../fake-electron/native-crash';
 import { installRendererRuntime, ipcRenderer } from '../fake-electron/renderer';
 import type { RendererSpec } from '../renderer-host';
 import { loadDocument, LoadError, makePageFetch, type ViaMain } from './network';
@@ -71,10 +71,12 @@ process.on('unhandledRejection', (reason, promise) => {
 });
 
 async function boot(spec: RendererSpec): Promise<void> {
-  if (spec.crashpadSocket) {
-    await connectThisProcess(spec.crashpadSocket, spec.annotations).catch((e: unknown) =>
-      process.stderr.write(`fake renderer: cannot connect to the crash handler: ${String(e)}\n`),
-    );
+  if (spec.crashpad) {
+    try {
+      connectChild({ ...spec.crashpad.connection, crashKeys: { ...spec.crashpad.connection.crashKeys, pid: String(process.pid) } });
+    } catch (e) {
+      process.stderr.write(`fake renderer: cannot become a Crashpad client: ${String(e)}\n`);
+    }
   }
   const viaMain: ViaMain = (req) => request({ t: 'protocol', request: req }) as ReturnType<ViaMain>;
   const log = process.env[ENV.log] === '1';

@@ -22,4 +22,6 @@ export interface SdkAppConfig {
   /** Tags set in main right after `init()`. */
   mainTags?: Record<string, string>;
   windows?: SdkAppWindow[];
+  /** The app starts Electron's crashReporter itself, with these options, right before or right after `init()`. */
+  appCrashReporter?: { when: 'before-init' | 'after-init'; options: import('electron').CrashReporterStartOptions };
 }

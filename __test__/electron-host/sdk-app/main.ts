@@ -3,7 +3,7 @@
  * the end-to-end tests (__test__/electron-sdk-*.spec.ts). Its configuration comes as JSON in `SDK_APP`
  * (see `SdkAppConfig`); it reports to the test over the launch channel and obeys `{ cmd }` messages.
  */
-import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
+import { app, BrowserWindow, crashReporter, ipcMain, type WebContents } from 'electron';
 import * as Sentry from '../../../ts/main';
 import { report } from '../test-apps/report';
 import type { SdkAppConfig } from './config';
@@ -13,6 +13,10 @@ const config = JSON.parse(process.env.SDK_APP ?? '{}') as SdkAppConfig;
 const removed = new Set(config.withoutIntegrations ?? []);
 
 const { ipcMode, ...sdk } = config.sdk;
+const startOwnReporter = (when: string): void => {
+  if (config.appCrashReporter?.when === when) crashReporter.start(config.appCrashReporter.options);
+};
+startOwnReporter('before-init');
 Sentry.init({
   ...sdk,
   ...(ipcMode ? { ipcMode: Sentry.IPCMode[ipcMode] } : {}),
@@ -23,6 +27,7 @@ Sentry.init({
     return config.dropNativeInBeforeSend ? null : event;
   },
 });
+startOwnReporter('after-init');
 for (const [k, v] of Object.entries(config.mainTags ?? {})) Sentry.setTag(k, v);
 report('initialised');
 

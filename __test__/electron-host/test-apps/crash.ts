@@ -2,12 +2,15 @@
  * Test app: crashReporter started, a window whose preload crashes natively on request, a utility process and a
  * fake GPU process; the test drives it with messages ({ cmd }) and reads the gone events.
  */
+import type * as Electron from 'electron';
 import { app, BrowserWindow, crashReporter, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fakeElectron } from '../fake-electron/main';
 import { ASSETS, report } from './report';
 
-crashReporter.start({ uploadToServer: false, extra: { where: 'main' }, globalExtra: { release: 'r1' } });
+// As many apps start it: no submitURL (Crashpad then keeps every report in pending/). A test may pass other options.
+const reporterOptions = JSON.parse(process.env.CRASH_APP_REPORTER ?? '{"uploadToServer":false}') as Electron.CrashReporterStartOptions;
+crashReporter.start({ ...reporterOptions, extra: { where: 'main' }, globalExtra: { release: 'r1' } });
 
 app.on('render-process-gone', (_event, contents, details) => report('app-render-gone', { id: contents.id, details, osPidAfter: contents.getOSProcessId() }));
 app.on('child-process-gone', (_event, details) => report('child-gone', { details }));

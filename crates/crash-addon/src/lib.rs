@@ -1,122 +1,175 @@
-//! Test-only Node addon: makes a plain Node.js process a Crashpad client of
-//! crash-fixture's fake `crashpad_handler`, and crashes it for real.
+//! Test-only Node addon: makes a plain Node.js process a client of Crashpad's
+//! real `crashpad_handler`, in Chromium's Linux arrangement, and crashes it
+//! for real. The client itself is C (src/crashpad_client.c); this is its door.
 //!
 //! ```js
 //! const addon = require('crash-addon.node');
-//! addon.connectCrashHandler(socketName, { ptype: 'renderer', prod: 'Electron' });
-//! addon.crash('null_write'); // or 'abort'; never returns
+//! // The browser process: starts the one handler of the app and becomes its client.
+//! const { fd, pid } = addon.startHandler('/path/crashpad_handler', ['--database=DB', '--url=U'], logFile);
+//! // A child that inherited `fd` (e.g. as its fd 4): a client of the same handler.
+//! addon.setHandlerSocket(4, pid);
+//! addon.setCrashKey('ptype', 'renderer');   // an annotation object of this module's CrashpadInfo
+//! addon.crash('null_write');                // or 'abort'; never returns
 //! ```
 //!
-//! `connectCrashHandler` installs crash-handler's signal handlers in this
-//! process, over Node's own (V8's WebAssembly trap handler is on SIGSEGV), and
-//! connects to the handler's abstract socket; the annotations go to the
-//! handler at once. Called again with the same socket it only sends the new
-//! annotations, which replace the old ones. On a crash the signal handler asks
-//! the handler for a dump and waits until it is written; the process then dies
-//! of its signal. Under Yama, crash-handler names any process as allowed to
-//! ptrace us for that moment (`PR_SET_PTRACER_ANY`): the handler is no
-//! ancestor of ours.
+//! On a crash, the signal handler asks the handler for a dump over the shared
+//! socket and waits (at most 5 s) for it to be written; the process then dies
+//! of its signal. Installed over Node's own handlers (V8's WebAssembly trap
+//! handler is on SIGSEGV).
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    ffi::{c_char, c_int, CStr, CString},
 };
 
-use crash_handler::{make_crash_event, CrashEventResult, CrashHandler};
-use minidumper::{Client, SocketName};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 
-/// User message to the handler: this process's annotations. Payload: our pid
-/// (u32, little-endian), then `key NUL value NUL` for each annotation; see
-/// crates/crash-fixture/src/crashpad.rs, which reads it.
-const MSG_ANNOTATIONS: u32 = 2;
-
-// src/crash.c, compiled by build.rs.
+// src/crash.c and src/crashpad_client.c, compiled by build.rs.
 extern "C" {
     fn crash_addon_null_write();
     fn crash_addon_abort();
+    fn cp_start_handler(
+        argv: *const *const c_char,
+        log_file: *const c_char,
+        client_fd: *mut c_int,
+        handler_pid: *mut c_int,
+        err: *mut c_char,
+        err_len: usize,
+    ) -> c_int;
+    fn cp_set_handler_socket(
+        fd: c_int,
+        handler_pid: c_int,
+        err: *mut c_char,
+        err_len: usize,
+    ) -> c_int;
+    fn cp_set_crash_key(
+        key: *const c_char,
+        value: *const c_char,
+        err: *mut c_char,
+        err_len: usize,
+    ) -> c_int;
+    fn cp_set_simple_annotation(
+        key: *const c_char,
+        value: *const c_char,
+        err: *mut c_char,
+        err_len: usize,
+    ) -> c_int;
 }
 
-struct Connection {
-    socket_name: String,
-    client: Arc<Client>,
-    /// Kept for the life of the process: dropping it detaches the handlers.
-    _handler: CrashHandler,
-}
+/// Where the C side writes why it failed.
+struct ErrBuf([c_char; 512]);
 
-static CONNECTION: Mutex<Option<Connection>> = Mutex::new(None);
-
-fn failure(message: impl std::fmt::Display) -> Error {
-    Error::new(Status::GenericFailure, message.to_string())
-}
-
-/// Connects this process to the crash handler listening on the abstract
-/// socket `socketName` and sends it `annotations`.
-#[napi]
-pub fn connect_crash_handler(
-    socket_name: String,
-    annotations: BTreeMap<String, String>,
-) -> Result<()> {
-    let message = annotations_message(&annotations)?;
-    let mut connection = CONNECTION.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(existing) = &*connection {
-        if existing.socket_name != socket_name {
-            return Err(failure(format!(
-                "already connected to crash handler {:?}",
-                existing.socket_name
-            )));
-        }
-        return send(&existing.client, message);
+impl ErrBuf {
+    fn new() -> Self {
+        ErrBuf([0; 512])
     }
-
-    let client = Client::with_name(SocketName::abstract_namespace(&socket_name)).map_err(|e| {
-        failure(format!(
-            "cannot connect to crash handler {socket_name:?}: {e}"
+    fn check(&self, status: c_int) -> Result<()> {
+        if status == 0 {
+            return Ok(());
+        }
+        // SAFETY: the C side always NUL-terminates what it writes (snprintf).
+        let text = unsafe { CStr::from_ptr(self.0.as_ptr()) };
+        Err(Error::new(
+            Status::GenericFailure,
+            text.to_string_lossy().into_owned(),
         ))
-    })?;
-    let client = Arc::new(client);
-    send(&client, message)?;
+    }
+}
 
-    let crash_client = Arc::clone(&client);
-    // SAFETY: runs inside the signal handler; request_dump only sends on and
-    // receives from an already connected socket, which is async-signal-safe.
-    let handler = CrashHandler::attach(unsafe {
-        make_crash_event(move |context| {
-            // Dump written or not, the signal then takes its course.
-            CrashEventResult::Handled(crash_client.request_dump(context).is_ok())
-        })
-    })
-    .map_err(|e| failure(format!("cannot install the crash handler: {e}")))?;
-    *connection = Some(Connection {
-        socket_name,
-        client,
-        _handler: handler,
-    });
+fn c_string(what: &str, s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::new(Status::InvalidArg, format!("{what} {s:?} holds a NUL")))
+}
+
+#[napi(object)]
+pub struct StartedHandler {
+    /// This process's end of the socket: children inherit it.
+    pub fd: i32,
+    /// The handler's pid, from the credentials of its first answer.
+    pub pid: i32,
+}
+
+/// Starts `handler` with `args` (plus `--initial-client-fd` and
+/// `--shared-client-connection`, as Chromium's CrashpadClient::StartHandler
+/// adds them) and makes this process its first client. Its output goes to
+/// `logFile` when given.
+#[napi]
+pub fn start_handler(
+    handler: String,
+    args: Vec<String>,
+    log_file: Option<String>,
+) -> Result<StartedHandler> {
+    let mut argv = vec![c_string("handler", &handler)?];
+    for arg in &args {
+        argv.push(c_string("argument", arg)?);
+    }
+    argv.push(c_string("argument", "--initial-client-fd=")?);
+    argv.push(c_string("argument", "--shared-client-connection")?);
+    let mut pointers: Vec<*const c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    pointers.push(std::ptr::null());
+    let log_file = log_file.map(|f| c_string("log file", &f)).transpose()?;
+    let (mut fd, mut pid) = (-1, -1);
+    let mut err = ErrBuf::new();
+    // SAFETY: argv is a NULL-terminated array of C strings that outlive the
+    // call (the C side swaps the placeholder's pointer, never writes through
+    // them); the out-pointers and the error buffer are valid.
+    let status = unsafe {
+        cp_start_handler(
+            pointers.as_ptr(),
+            log_file.as_ref().map_or(std::ptr::null(), |f| f.as_ptr()),
+            &mut fd,
+            &mut pid,
+            err.0.as_mut_ptr(),
+            err.0.len(),
+        )
+    };
+    err.check(status)?;
+    Ok(StartedHandler { fd, pid })
+}
+
+/// Makes this process a client of the handler behind the inherited `fd`.
+#[napi]
+pub fn set_handler_socket(fd: i32, pid: i32) -> Result<()> {
+    let mut err = ErrBuf::new();
+    // SAFETY: plain values and a valid error buffer.
+    let status = unsafe { cp_set_handler_socket(fd, pid, err.0.as_mut_ptr(), err.0.len()) };
+    err.check(status)
+}
+
+type SetFn = unsafe extern "C" fn(*const c_char, *const c_char, *mut c_char, usize) -> c_int;
+
+/// Calls `set` for each entry: the value, or NULL for a `null` value.
+fn set_each(entries: BTreeMap<String, Option<String>>, what: &str, set: SetFn) -> Result<()> {
+    for (key, value) in entries {
+        let key = c_string(what, &key)?;
+        let value = value.map(|v| c_string(what, &v)).transpose()?;
+        let mut err = ErrBuf::new();
+        // SAFETY: valid C strings (or NULL for the value) and error buffer.
+        let status = unsafe {
+            set(
+                key.as_ptr(),
+                value.as_ref().map_or(std::ptr::null(), |v| v.as_ptr()),
+                err.0.as_mut_ptr(),
+                err.0.len(),
+            )
+        };
+        err.check(status)?;
+    }
     Ok(())
 }
 
-fn annotations_message(annotations: &BTreeMap<String, String>) -> Result<Vec<u8>> {
-    let mut message = std::process::id().to_le_bytes().to_vec();
-    for (key, value) in annotations {
-        if key.is_empty() || key.contains('\0') || value.contains('\0') {
-            return Err(Error::new(
-                Status::InvalidArg,
-                format!("annotation {key:?}: keys must be non-empty, and neither may hold NUL"),
-            ));
-        }
-        for field in [key, value] {
-            message.extend_from_slice(field.as_bytes());
-            message.push(0);
-        }
-    }
-    Ok(message)
+/// Sets (or, with `null`, clears) crash keys: annotation objects of this
+/// module's CrashpadInfo, read by the handler from this process's memory.
+#[napi]
+pub fn set_crash_keys(keys: BTreeMap<String, Option<String>>) -> Result<()> {
+    set_each(keys, "crash key", cp_set_crash_key)
 }
 
-fn send(client: &Client, message: Vec<u8>) -> Result<()> {
-    client
-        .send_message(MSG_ANNOTATIONS, message)
-        .map_err(|e| failure(format!("cannot send annotations to the crash handler: {e}")))
+/// Sets (or, with `null`, removes) simple annotations of this module's
+/// CrashpadInfo (at most 64; keys under 32 bytes, values cut at 255).
+#[napi]
+pub fn set_simple_annotations(annotations: BTreeMap<String, Option<String>>) -> Result<()> {
+    set_each(annotations, "simple annotation", cp_set_simple_annotation)
 }
 
 /// Crashes this process natively: `null_write` (SIGSEGV in
@@ -136,7 +189,8 @@ pub fn crash(kind: String) -> Result<()> {
             ))
         }
     };
-    // The dump is the point; a core file on top would only litter the cwd.
+    // The dump is the point; a core file on top would only litter the cwd
+    // (and Crashpad's handler wants core dumps off).
     let no_core = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -147,5 +201,8 @@ pub fn crash(kind: String) -> Result<()> {
         libc::setrlimit(libc::RLIMIT_CORE, &no_core);
         crasher();
     }
-    Err(failure(format!("{kind} did not crash")))
+    Err(Error::new(
+        Status::GenericFailure,
+        format!("{kind} did not crash"),
+    ))
 }

@@ -9,8 +9,6 @@
 //! crash-fixture monitor <socket> <file.dmp>          minidumper server, writes the dump
 //! crash-fixture client <kind> <socket> <monitor-pid> installs crash-handler, crashes
 //! crash-fixture snapshot <pid> --out <file.dmp>      dumps a running process
-//! crash-fixture crashpad-handler --database <dir> --socket <name> [--idle-exit-secs n]
-//!                                                    a fake crashpad_handler (crashpad.rs)
 //! ```
 //!
 //! The dump is written from another process, as real crash reporters do: a
@@ -34,8 +32,6 @@ use std::{
 use crash_handler::{make_crash_event, CrashEventResult, CrashHandler};
 use minidump::{format::MINIDUMP_STREAM_TYPE, Minidump, MinidumpException, MinidumpThreadNames};
 use minidumper::{LoopAction, MinidumpBinary, ServerHandler, SocketName};
-
-mod crashpad;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -82,9 +78,8 @@ fn main() -> ExitCode {
             .parse()
             .map_err(Into::into)
             .and_then(|pid| client(kind, socket, pid)),
-        ["crashpad-handler", options @ ..] => crashpad::handler(options),
         _ => Err(format!(
-            "usage: crash-fixture crash <kind> --out <file.dmp>\n       crash-fixture snapshot <pid> --out <file.dmp>\n       crash-fixture crashpad-handler --database <dir> --socket <name> [--idle-exit-secs <n>]\nkinds: {}",
+            "usage: crash-fixture crash <kind> --out <file.dmp>\n       crash-fixture snapshot <pid> --out <file.dmp>\nkinds: {}",
             KINDS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
         )
         .into()),

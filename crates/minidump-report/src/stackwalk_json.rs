@@ -48,6 +48,11 @@ pub fn from_bytes(
             .ok()
             .and_then(|stream| crate::crashpad::read(stream, bytes, &mut warnings));
         if let Some(obj) = json.as_object_mut() {
+            // Beside the schema, like `crashpad`: the process type its annotations name (Chromium's `ptype`).
+            let process_type = crashpad
+                .as_ref()
+                .and_then(crate::process_type::from_crashpad);
+            obj.insert("process_type".into(), process_type.into());
             obj.insert("crashpad".into(), crashpad_json(crashpad));
         }
         serde_json::to_string_pretty(&json).map_err(|e| ReportError::Internal(e.to_string()))

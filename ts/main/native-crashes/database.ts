@@ -1,18 +1,25 @@
 /**
  * Crashpad's crash database, seen from outside: where finished dumps lie, and a watcher that notices new ones.
- * Crashpad writes a report into `new/` and moves it (an atomic rename) to `pending/` and then, with uploads off,
- * `completed/` on Linux and macOS; on Windows reports live in `reports/`. A file still in `new/` is never touched.
+ * Crashpad writes a report into `new/` and moves it (an atomic rename) to `pending/`, and then, when the handler
+ * has a URL and uploads are off, to `completed/` (Linux and macOS; without a URL it stays in `pending/`); on
+ * Windows reports live in `reports/`. Each `<uuid>.dmp` has a `<uuid>.meta` beside it, a `<uuid>.lock` while the
+ * handler works on it, and maybe `attachments/<uuid>/`. A file still in `new/` is never touched, nor one whose lock
+ * is fresh; `settings.dat` (the client id, the uploads flag) is Crashpad's alone.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** Folders that hold finished reports (any OS: the ones that do not exist are simply empty). */
 export const FINISHED_DIRS = ['completed', 'pending', 'reports'] as const;
 
+/** A lock older than this was left by a handler that died: the report is finished as far as we are concerned. */
+export const STALE_LOCK_MS = 5 * 60_000;
+
 export interface DumpFile {
   path: string;
-  /** Crashpad's report id is the file name (a UUID): the key that de-duplicates across watchers and app instances. */
+  /** Crashpad's report id, lower case (the file name is; CrashpadInfo's copy is upper case): the key that
+   * de-duplicates across watchers and app instances. */
   name: string;
   size: number;
   mtimeMs: number;
@@ -38,20 +45,42 @@ export async function listDumps(database: string, options: ListOptions = {}): Pr
     } catch {
       continue;
     }
+    const present = new Set(names);
     for (const name of names) {
-      if (!name.endsWith('.dmp') || skip?.(name.slice(0, -4))) continue;
+      const id = name.slice(0, -4);
+      if (!name.endsWith('.dmp') || skip?.(id.toLowerCase())) continue;
       if (pause && statted > 0 && statted % chunk === 0) await pause();
       statted++;
       const file = path.join(database, dir, name);
       try {
+        if (present.has(`${id}.lock`) && (await isFreshLock(path.join(database, dir, `${id}.lock`)))) continue;
         const s = await stat(file);
-        if (s.isFile()) out.push({ path: file, name: name.slice(0, -4), size: s.size, mtimeMs: s.mtimeMs });
+        if (s.isFile()) out.push({ path: file, name: id.toLowerCase(), size: s.size, mtimeMs: s.mtimeMs });
       } catch {
         // moved or deleted between readdir and stat: another scan will see it where it went
       }
     }
   }
   return out.sort((a, b) => a.mtimeMs - b.mtimeMs);
+}
+
+async function isFreshLock(lock: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(lock)).mtimeMs < STALE_LOCK_MS;
+  } catch {
+    return false; // released meanwhile
+  }
+}
+
+/**
+ * Deletes a report as Crashpad's own database does: the dump first (its absence is what other app instances see;
+ * ENOENT rejects, so a caller knows that someone else had it), then its `.meta` and its attachments folder.
+ */
+export async function deleteReport(database: string, dump: DumpFile): Promise<void> {
+  await unlink(dump.path);
+  const id = path.basename(dump.path, '.dmp');
+  await rm(path.join(path.dirname(dump.path), `${id}.meta`), { force: true }).catch(() => undefined);
+  await rm(path.join(database, 'attachments', id), { recursive: true, force: true }).catch(() => undefined);
 }
 
 /**

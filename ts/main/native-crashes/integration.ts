@@ -19,7 +19,7 @@ import { DEFAULTS, type ElectronClientOptions } from '../options';
 import { onShutdown } from '../shutdown';
 import { nativeCrashEvent } from './crash-event';
 import { DUMP_PAUSE_MS, pause } from './pace';
-import { listDumps, watchDatabase, type DumpFile } from './database';
+import { deleteReport, listDumps, watchDatabase, type DumpFile } from './database';
 import { DumpLedger } from './ledger';
 import { RunScopeStore, scopeFromRun, type RunScope } from './run-scope';
 import { mergedRendererScope } from './scope-merge';
@@ -43,6 +43,9 @@ export const nativeCrashesIntegration = defineIntegration((integrationOptions: N
     }
   },
 }));
+
+/** Never contacted (uploads stay off); `.invalid` cannot resolve, should an app turn uploads on. */
+const PLACEHOLDER_SUBMIT_URL = 'https://crashpad-uploads-disabled.invalid/';
 
 class NativeCrashWatcher {
   private readonly options: ElectronClientOptions;
@@ -98,13 +101,33 @@ class NativeCrashWatcher {
     onShutdown(this.client, () => Promise.all([this.chain, this.runScope.flush()]));
   }
 
+  /**
+   * Starts Electron's crashReporter, as late as it can still watch every process: at `will-finish-launching` (just
+   * before `ready`, before any window), or at once when the app is ready already. An app that starts it itself in
+   * its first tick, before or after `init()`, keeps its own settings (Electron ignores a second `start()`); its
+   * dumps are found all the same, in `completed/` or, without a submitURL, in `pending/`.
+   *
+   * The submitURL is a placeholder that can never resolve (`.invalid`, RFC 2606) and is never used, uploads being
+   * off: with no URL at all, Linux's handler leaves every report in `pending/` and never finishes it.
+   */
   private startCrashReporter(): void {
-    const { crashReporter } = electron();
+    const { app } = electron();
+    if (app.isReady()) this.startCrashReporterNow();
+    else app.once('will-finish-launching', () => this.startCrashReporterNow());
+  }
+
+  private startCrashReporterNow(): void {
+    const { app, crashReporter } = electron();
     try {
-      crashReporter.start({ submitURL: '', uploadToServer: false, compress: true });
+      crashReporter.start({
+        submitURL: PLACEHOLDER_SUBMIT_URL,
+        uploadToServer: false,
+        ignoreSystemCrashHandler: true,
+        productName: app.getName(),
+        compress: true,
+      });
     } catch (e) {
-      // Started by the app already: cooperate with its settings.
-      debug.log('[NativeCrashes] crashReporter was already started by the app', e);
+      debug.warn('[NativeCrashes] crashReporter.start() failed: native crashes will not be recorded', e);
     }
     try {
       if (crashReporter.getUploadToServer()) {
@@ -175,7 +198,7 @@ class NativeCrashWatcher {
     await pause(); // after the structural check
     if (!(await this.ledger.claim(dump.name))) return; // another instance of the app has it
     try {
-      if (await this.ledger.handled(dump.name)) return void (await fs.rm(dump.path, { force: true }));
+      if (await this.ledger.handled(dump.name)) return void (await this.delete(dump));
       // Discarded by another instance between our check and our claim (discards leave no ledger entry).
       if (!(await exists(dump.path))) return;
       await this.report(dump);
@@ -251,8 +274,15 @@ class NativeCrashWatcher {
       await pause(); // after the session update
     }
     await this.ledger.record(dump.name);
-    await fs.rm(dump.path, { force: true });
+    await this.delete(dump);
     await pause(); // after the bookkeeping, before the next dump
+  }
+
+  /** Deletes a handled report (gone already is fine: another instance, or Crashpad's own clean-up). */
+  private delete(dump: DumpFile): Promise<void> {
+    return deleteReport(this.database, dump).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 
   /**
@@ -263,7 +293,7 @@ class NativeCrashWatcher {
   private async discard(dump: DumpFile, why: string): Promise<boolean> {
     if (!(await this.ledger.claim(dump.name))) return false;
     try {
-      await fs.unlink(dump.path);
+      await deleteReport(this.database, dump);
       debug.log(`[NativeCrashes] ${dump.name}.dmp discarded: ${why}`);
       return true;
     } catch (e) {
