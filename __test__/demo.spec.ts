@@ -36,6 +36,7 @@ demoTest('the demo crashes an Electron renderer natively and shows what the embe
   t.regex(out, /^demo\.window: +main-window$/m);
   t.regex(out, /^top frames:\n {2}crash_addon_null_write \(crash\.c:\d+\) \[crash-addon\.node 0x[0-9a-f]+\]$/m);
   t.regex(out, /^minidump: +\d+ bytes, sha256 matches the dump Crashpad wrote$/m);
+  t.regex(out, /^dump streams: +(CrashpadInfo \+ MiscInfo|MiscInfo \+ CrashpadInfo), no Linux \/proc streams \(\d+ streams\)$/m, "written by Crashpad's own handler");
   t.regex(out, /^encoding: +gzip$/m);
 });
 

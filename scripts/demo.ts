@@ -1,10 +1,10 @@
 /**
  * `npm run demo`: a real native crash through the whole Electron pipeline. The demo app (scripts/demo-app) runs in
  * the fake Electron host (Electron cannot run here: __test__/electron-host plays main and renderer as real OS
- * processes, and a fake crashpad_handler writes the real dump). Its renderer tags its scope, then crashes natively;
+ * processes, and Crashpad's own crashpad_handler writes the dump). Its renderer tags its scope, then crashes natively;
  * main's SDK finds the dump, builds the event with that renderer's scope, and sends it with the minidump to the
- * embedded local receiver — or to $SENTRY_DSN — and this prints what arrived. Needs `npm run build` and
- * `npm run fixtures`.
+ * embedded local receiver — or to $SENTRY_DSN — and this prints what arrived. Needs `npm run build`,
+ * `npm run fixtures` and `bash scripts/install-crashpad.sh`.
  */
 import { join } from 'node:path';
 import type { Event, StackFrame } from '@sentry/core';
@@ -14,6 +14,19 @@ import { launchApp } from '../__test__/electron-host/launch';
 
 const frameLine = (f: StackFrame & { package?: string }): string =>
   `${f.function ?? '??'}${f.filename ? ` (${f.filename.split('/').pop()}:${f.lineno})` : ''} [${f.package?.split('/').pop() ?? '?'} ${f.instruction_addr}]`;
+
+/** Names of the minidump streams that tell who wrote a dump: Crashpad's own, or Breakpad-style Linux ones. */
+const STREAM_NAMES: Record<number, string> = { 15: 'MiscInfo', 0x43500001: 'CrashpadInfo' };
+
+/** Which writer the dump's directory shows: Crashpad's streams present, minidump-writer's Linux /proc ones (0x4767xxxx) absent. */
+function writerOf(dump: Buffer): string {
+  const count = dump.readUInt32LE(8);
+  const rva = dump.readUInt32LE(12);
+  const types = Array.from({ length: count }, (_, i) => dump.readUInt32LE(rva + i * 12));
+  const named = types.flatMap((type) => STREAM_NAMES[type] ?? []);
+  const linux = types.filter((type) => type >>> 16 === 0x4767).length;
+  return `${named.join(' + ') || 'no Crashpad streams'}, ${linux === 0 ? 'no Linux /proc streams' : `${linux} Linux /proc streams`} (${count} streams)`;
+}
 
 async function main(): Promise<number> {
   const fixtures = crashpadFixtures();
@@ -30,6 +43,7 @@ async function main(): Promise<number> {
     let event = built.event as Event;
     let minidump = `${String(built.minidumpSha256 ? 'attached' : 'none')}`;
     let encoding = '(not known for an outside server)';
+    let writer = '(not known for an outside server)';
     if (receiver) {
       // Other envelopes (the release-health session) arrive too: take the crash's.
       const arrived = await new Promise<ReceivedEnvelope>((resolve, reject) => {
@@ -44,6 +58,7 @@ async function main(): Promise<number> {
       const dump = arrived.items.find((i) => i.type === 'attachment' && i.headers.attachment_type === 'event.minidump');
       minidump = dump && dump.kind === 'binary' ? `${dump.payload.length} bytes, sha256 ${dump.sha256 === built.minidumpSha256 ? 'matches' : 'DIFFERS FROM'} the dump Crashpad wrote` : 'missing';
       encoding = arrived.contentEncoding ?? 'identity';
+      if (dump?.kind === 'binary') writer = writerOf(dump.payload);
     }
     const ex = event.exception?.values?.[0];
     console.log(`event id:     ${String(sent.eventId)}`);
@@ -54,6 +69,7 @@ async function main(): Promise<number> {
     console.log('top frames:');
     for (const f of (ex?.stacktrace?.frames ?? []).slice(-5).reverse()) console.log(`  ${frameLine(f)}`);
     console.log(`minidump:     ${minidump}`);
+    console.log(`dump streams: ${writer}`);
     console.log(`encoding:     ${encoding}`);
     return ex && (!receiver || minidump.includes('matches')) ? 0 : 1;
   } finally {
