@@ -8,6 +8,7 @@ import type { Event } from '@sentry/core';
 import { createHash } from 'node:crypto';
 import { parseMinidumpSync } from '../ts/index';
 import { nextSseEvent, startSpotlight } from './helpers/spotlight';
+import { NULL_WRITE_MECHANISM } from './helpers/fixtures';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { CRASH_PRELOAD, SYMBOL_PATHS, exceptionOf, nativeCrashSkipReason, runSdkApp, scratch, writePage, type RunningSdkApp } from './helpers/sdk-app';
 
@@ -42,7 +43,13 @@ crashTest('a renderer native crash arrives as a readable event with that rendere
   const { event, rendererPid, minidump } = await crashRenderer(t, {});
   const ex = exceptionOf(event)!;
   t.is(ex.type, 'SIGSEGV');
-  t.deepEqual(ex.mechanism, { type: 'minidump', handled: false, synthetic: true });
+  t.deepEqual(ex.mechanism, NULL_WRITE_MECHANISM as typeof ex.mechanism);
+  // In Sentry's words: trust, OS and CPU names; addresses already adjusted, and said so.
+  t.is((ex.stacktrace as { instruction_addr_adjustment?: string }).instruction_addr_adjustment, 'none');
+  t.true(ex.stacktrace!.frames!.every((f) => ['context', 'prewalked', 'cfi', 'fp', 'cfi_scan', 'scan', 'none'].includes((f as { trust?: string }).trust!)));
+  t.like(event.contexts, { os: { name: 'Linux' }, device: { arch: 'x86_64' } });
+  t.true((event.debug_meta!.images as unknown as { code_id?: string }[]).every((i) => i.code_id));
+  t.false(/"(function|filename)":"_(ZN|R[NC])/.test(JSON.stringify(event)), 'no mangled name');
   t.is(event.level, 'fatal');
   // Crashing frame last, named from the symbols, with the crashing thread's registers.
   const frames = ex.stacktrace!.frames!;
