@@ -6,7 +6,16 @@
 //! frame's `symbol`), so nothing is lost when a demangler disagrees with the compiler.
 
 /// The demangled form of `name`, or `None` when it is not a mangled name any of the demanglers accept.
+///
+/// Names come from symbol files, which a symbol server may serve: a demangler that panics on a hostile name
+/// costs that name its readable form, never the report.
 pub fn demangle(name: &str) -> Option<String> {
+    std::panic::catch_unwind(|| demangle_unguarded(name))
+        .ok()
+        .flatten()
+}
+
+fn demangle_unguarded(name: &str) -> Option<String> {
     // Rust first: a legacy Rust name is also a valid Itanium name, and C++'s rendering of it keeps the hash
     // (`std::rt::lang_start::h1234…`) where Rust's alternate form drops it, as rustc's own backtraces do.
     if let Ok(d) = rustc_demangle::try_demangle(name) {
