@@ -6,9 +6,14 @@
 import test, { type ExecutionContext } from 'ava';
 import type { Event } from '@sentry/core';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMinidumpSync } from '../ts/index';
 import { nextSseEvent, startSpotlight } from './helpers/spotlight';
 import { NULL_WRITE_MECHANISM } from './helpers/fixtures';
+import { compareStack } from './helpers/event-stackwalk';
+import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
+import type { NativeStackFrame } from '../ts/common/event-from-report';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { CRASH_PRELOAD, SYMBOL_PATHS, exceptionOf, nativeCrashSkipReason, runSdkApp, scratch, writePage, type RunningSdkApp } from './helpers/sdk-app';
 
@@ -77,6 +82,14 @@ crashTest('a renderer native crash arrives as a readable event with that rendere
   const report = parseMinidumpSync(minidump!);
   t.is(report.processId, rendererPid);
   t.is(report.crashpad?.simpleAnnotations.ptype, 'renderer');
+  // The event against minidump-stackwalk on the minidump that came with it: the same frames, in Sentry's words.
+  const stackwalk = findStackwalk().bin;
+  if (stackwalk) {
+    const path = join(scratch(t), 'sent.dmp');
+    writeFileSync(path, minidump!);
+    const ref = await jsonOf(stackwalk, ['--json', '--symbols-path', SYMBOL_PATHS[0]!, path]);
+    compareStack(t, 'exception frames', frames as NativeStackFrame[], ref.crashing_thread!.frames, parseMinidumpSync(path, { symbols: SYMBOL_PATHS }));
+  }
 });
 
 crashTest('policy strip: the dump arrives without heap memory, still readable', async (t) => {

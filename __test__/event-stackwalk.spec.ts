@@ -6,15 +6,16 @@
  * Skips with a message when the corpus or minidump-stackwalk 0.27.0 is missing (the fixtures are ours: a
  * missing manifest is an error).
  */
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { join } from 'node:path';
-import { parseMinidumpSync, type MinidumpReport } from '@acme/sentry-electron-native';
+import { parseMinidumpSync } from '@acme/sentry-electron-native';
 import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/common/event-from-report';
 import { dump, HAS_CORPUS, SYMBOLS, validCorpusDumps } from './helpers/corpus';
 import { FIXTURE_SYMBOLS, FIXTURES, fixtureManifest } from './helpers/fixtures';
 import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
 import { baseName } from './helpers/breakpad-machine';
-import { isDemangledFrom, num, sentryTrust, type StackwalkFrame } from './helpers/stackwalk-json';
+import { compareStack } from './helpers/event-stackwalk';
+import { num } from './helpers/stackwalk-json';
 
 const found = findStackwalk();
 if (!found.bin) {
@@ -35,29 +36,6 @@ const cases: Case[] = [
   ...(HAS_CORPUS ? validCorpusDumps().map((rel) => ({ name: rel, path: dump(rel), symbols: SYMBOLS })) : []),
   ...Object.entries(fixtureManifest().kinds).map(([kind, k]) => ({ name: `fixture ${kind}`, path: join(FIXTURES, k.dump), symbols: FIXTURE_SYMBOLS })),
 ];
-
-/** The event's frames of one stack, innermost first, with inlined calls as frames of their own (as Sentry's are). */
-function compareStack(t: ExecutionContext, where: string, frames: NativeStackFrame[], ref: StackwalkFrame[], report: MinidumpReport): void {
-  const innermostFirst = [...frames].reverse();
-  const expected = ref.flatMap((f) => [...(f.inlines ?? []).map((i) => ({ frame: f, inline: i })), { frame: f, inline: null }]);
-  t.is(innermostFirst.length, expected.length, `${where}: logical frame count`);
-  expected.forEach(({ frame: r, inline }, i) => {
-    const ours = innermostFirst[i];
-    if (!ours) return;
-    const W = `${where}[${i}]`;
-    // The address symbols were looked up at, which is why the stack trace says "none".
-    t.is(num(ours.instruction_addr), num(r.offset), `${W}: instruction_addr is minidump-stackwalk's offset`);
-    t.is<string | undefined, string>(ours.trust, sentryTrust(r.trust), `${W}: trust`);
-    t.is(ours.package === undefined ? null : baseName(ours.package), r.module, `${W}: package`);
-    const raw = inline ? inline.function : r.function;
-    t.is(ours.symbol ?? null, raw, `${W}: symbol is the raw name`);
-    isDemangledFrom(t, ours.function ?? null, raw, W);
-    t.is(ours.filename ?? null, (inline ? inline.file : r.file) ?? null, `${W}: filename`);
-    t.is(ours.lineno ?? null, (inline ? inline.line : r.line) ?? null, `${W}: lineno`);
-    const module = report.modules.find((m) => m.codeFile === ours.package);
-    if (r.module) t.truthy(module, `${W}: package is a module's full path`);
-  });
-}
 
 for (const c of found.bin ? cases : []) {
   test(`${c.name}: the event says what minidump-stackwalk says`, async (t) => {
