@@ -100,3 +100,29 @@ test('Breakpad debug ids map to Sentry debug ids, age appended only when not 0',
   t.is(sentryDebugId(null), undefined);
   t.is(sentryDebugId('nope'), undefined);
 });
+
+test('Crashpad annotations in contexts are bounded, never replace a context, and keep hostile keys as data', (t) => {
+  const r = report('null_write');
+  const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, `v${i}`]));
+  const moduleAnnotations = (moduleIndex: number, module: string) => ({
+    moduleIndex,
+    module,
+    listAnnotations: ['x'.repeat(5000)],
+    simpleAnnotations: { ['__proto__']: 'data', type: 'not the context type' },
+    annotationObjects: [{ name: 'blob', type: 0x8001, value: '00ff' }, { name: 'text\0garbage', type: 1, value: 'kept\0cut' }],
+  });
+  const event = eventFromReport({
+    ...r,
+    crashpad: { reportId: 'R', clientId: 'C', simpleAnnotations: many, modules: [moduleAnnotations(0, '/usr/lib/os'), moduleAnnotations(1, '/opt/app/libapp.so')] },
+  });
+  const contexts = event.contexts as Record<string, Record<string, unknown>>;
+  t.is(Object.keys(contexts.crashpad!).length, 64, 'at most 64 of 500');
+  t.like(contexts.os, { name: 'Linux' }, 'a module named like a context does not replace it');
+  const lib = contexts['libapp.so']!;
+  t.is(lib.type, 'crashpad');
+  t.true(Object.prototype.hasOwnProperty.call(lib, '__proto__'));
+  t.is(Object.getPrototypeOf(lib), Object.prototype);
+  t.is(lib.text, 'kept', 'read as C strings');
+  t.false('blob' in lib, 'binary annotation objects have no readable value');
+  t.deepEqual(lib.annotations, ['x'.repeat(1024)]);
+});
