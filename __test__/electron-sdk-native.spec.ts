@@ -6,8 +6,14 @@
 import test, { type ExecutionContext } from 'ava';
 import type { Event } from '@sentry/core';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMinidumpSync } from '../ts/index';
 import { nextSseEvent, startSpotlight } from './helpers/spotlight';
+import { NULL_WRITE_MECHANISM } from './helpers/fixtures';
+import { compareStack } from './helpers/event-stackwalk';
+import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
+import type { NativeStackFrame } from '../ts/common/event-from-report';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { CRASH_PRELOAD, SYMBOL_PATHS, exceptionOf, nativeCrashSkipReason, runSdkApp, scratch, writePage, type RunningSdkApp } from './helpers/sdk-app';
 
@@ -42,7 +48,13 @@ crashTest('a renderer native crash arrives as a readable event with that rendere
   const { event, rendererPid, minidump } = await crashRenderer(t, {});
   const ex = exceptionOf(event)!;
   t.is(ex.type, 'SIGSEGV');
-  t.deepEqual(ex.mechanism, { type: 'minidump', handled: false, synthetic: true });
+  t.deepEqual(ex.mechanism, NULL_WRITE_MECHANISM as typeof ex.mechanism);
+  // In Sentry's words: trust, OS and CPU names; addresses already adjusted, and said so.
+  t.is((ex.stacktrace as { instruction_addr_adjustment?: string }).instruction_addr_adjustment, 'none');
+  t.true(ex.stacktrace!.frames!.every((f) => ['context', 'prewalked', 'cfi', 'fp', 'cfi_scan', 'scan', 'none'].includes((f as { trust?: string }).trust!)));
+  t.like(event.contexts, { os: { name: 'Linux' }, device: { arch: 'x86_64' } });
+  t.true((event.debug_meta!.images as unknown as { code_id?: string }[]).every((i) => i.code_id));
+  t.false(/"(function|filename)":"_(ZN|R[NC])/.test(JSON.stringify(event)), 'no mangled name');
   t.is(event.level, 'fatal');
   // Crashing frame last, named from the symbols, with the crashing thread's registers.
   const frames = ex.stacktrace!.frames!;
@@ -70,6 +82,14 @@ crashTest('a renderer native crash arrives as a readable event with that rendere
   const report = parseMinidumpSync(minidump!);
   t.is(report.processId, rendererPid);
   t.is(report.processType, 'renderer', "from the renderer's ptype crash key");
+  // The event against minidump-stackwalk on the minidump that came with it: the same frames, in Sentry's words.
+  const stackwalk = findStackwalk().bin;
+  if (stackwalk) {
+    const path = join(scratch(t), 'sent.dmp');
+    writeFileSync(path, minidump!);
+    const ref = await jsonOf(stackwalk, ['--json', '--symbols-path', SYMBOL_PATHS[0]!, path]);
+    compareStack(t, 'exception frames', frames as NativeStackFrame[], ref.crashing_thread!.frames, parseMinidumpSync(path, { symbols: SYMBOL_PATHS }));
+  }
 });
 
 crashTest('policy strip: the dump arrives without heap memory, still readable', async (t) => {

@@ -65,7 +65,7 @@ test('the README recipe works as written (with a local symbol server)', async (t
   t.regex(annotations[0]!, /^::error title=Native crash%3A SIGSEGV \/ SEGV_MAPERR in crash_null_write::.*\/MyApp\/Crashpad\/completed\/a1b2\.dmp/);
   t.true(existsSync(join(project, 'crash-dumps', 'a1b2.dmp')) && existsSync(join(project, 'crash-dumps', 'c3d4.dmp')), 'the finished reports kept as artefacts');
   t.false(existsSync(join(project, 'crash-dumps', 'e5f6.dmp')), 'not the one Crashpad was still writing');
-  const crashFrame = new RegExp(`crash_null_write \\[[^\\]]*/crashers\\.c : ${manifest.kinds.null_write!.line} `);
+  const crashFrame = new RegExp(`crash_null_write \\[crashers\\.c : ${manifest.kinds.null_write!.line} `);
   for (const md of [readFileSync(summary, 'utf8'), readFileSync(join(project, 'crash-dumps', 'report.md'), 'utf8')]) {
     t.regex(md, /^2 minidumps: 1 crashed, 1 without a crash, 0 unreadable\.$/m);
     t.regex(md, crashFrame);

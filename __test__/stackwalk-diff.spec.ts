@@ -136,3 +136,28 @@ for (const rel of DUMPS) {
     compareReportToStackwalk(t, all, ref, { allThreads: true, label: 'report (allThreads)' });
   });
 }
+
+/** The corpus dumps Crashpad wrote (MANIFEST.md): module annotations and a stream of its own. */
+const CRASHPAD_DUMPS = ['rust-minidump/simple-crashpad.dmp', 'breakpad/linux_inline.dmp', 'breakpad/minidump_crashpad_annotation.dmp'];
+
+interface CrashpadJson {
+  report_id: string;
+  module_list: { module_index: number; module: string | null }[];
+}
+
+for (const rel of skipReason ? [] : CRASHPAD_DUMPS) {
+  test(`${rel}: without symbols, --json says what minidump-stackwalk says of missing symbols; annotated modules are named`, async (t) => {
+    const [ours, ref] = await Promise.all([
+      jsonOf(process.execPath, [CLI, 'stackwalk', '--json', dump(rel)]),
+      jsonOf(STACKWALK!, ['--json', dump(rel)]),
+    ]);
+    t.deepEqual(
+      ours.modules.map((m) => [m.filename, m.missing_symbols, m.loaded_symbols]),
+      ref.modules.map((m) => [m.filename, m.missing_symbols, m.loaded_symbols]),
+      'modules: missing_symbols and loaded_symbols',
+    );
+    const crashpad = ours.crashpad as CrashpadJson;
+    t.regex(crashpad.report_id, /^[0-9A-F-]{36}$/);
+    for (const m of crashpad.module_list) t.is(m.module, ref.modules[m.module_index]!.filename, `module_list[${m.module_index}].module`);
+  });
+}

@@ -20,7 +20,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 for (const kindName of ['null_write', 'thread_null_write']) {
   const kind = manifest.kinds[kindName]!;
   const dump = fixtureDump(kind);
-  // `crash-fixture!crash_null_write [/…/crashers.c : 16 + 0x9]`, as minidump-stackwalk writes a frame.
+  // `crash-fixture!crash_null_write [crashers.c : 16 + 0x0]`, as Breakpad's minidump_stackwalk writes a frame.
   const frame0 = new RegExp(`crash-fixture!${kind.crashingFunction} \\[[^\\]]*\\b${escapeRe(kind.file!)} : ${kind.line} \\+`);
 
   test(`${kindName}: text names the crashing function, file and line, and lists modules without symbols`, async (t) => {

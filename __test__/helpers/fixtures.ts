@@ -42,3 +42,15 @@ export function liveNodeFixture(): LiveNodeFixture {
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run fixtures\` first`);
   return JSON.parse(readFileSync(path, 'utf8')) as LiveNodeFixture;
 }
+
+/**
+ * The mechanism of a fixture's null write in a Sentry event: Sentry's native events (`minidump`, unhandled,
+ * synthetic) with the signal in `meta`, as https://develop.sentry.dev/sdk/data-model/event-payloads/exception/
+ * describes it.
+ */
+export const NULL_WRITE_MECHANISM = {
+  type: 'minidump',
+  handled: false,
+  synthetic: true,
+  meta: { signal: { number: 11, code: 1, name: 'SIGSEGV', code_name: 'SEGV_MAPERR' } },
+};

@@ -8,9 +8,15 @@ import { SYMBOLICATE_USAGE, symbolicateCommand } from './symbolicate';
 
 export { EXIT_BAD_INPUT, EXIT_CRASH, EXIT_OK, EXIT_USAGE } from './exit-codes';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  stackwalk: stackwalkCommand,
-  symbolicate: symbolicateCommand,
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  stackwalk: { run: stackwalkCommand, usage: STACKWALK_USAGE },
+  symbolicate: { run: symbolicateCommand, usage: SYMBOLICATE_USAGE },
+};
+
+/** `--help` or `-h` among a command's arguments (before a `--`, after which everything is a path). */
+const asksForHelp = (argv: string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 };
 
 const USAGE = `${SYMBOLICATE_USAGE}\n${STACKWALK_USAGE}`;
@@ -21,12 +27,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
+  const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!cmd) {
     process.stderr.write(`unknown command ${command}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  return run(rest);
+  // Asked for, help is an answer, not a usage error: on stdout, exit code 0, for every command alike.
+  if (asksForHelp(rest)) {
+    process.stdout.write(cmd.usage);
+    return EXIT_OK;
+  }
+  return cmd.run(rest);
 }
 
 if (require.main === module) {

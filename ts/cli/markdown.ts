@@ -6,7 +6,7 @@
 import type { MinidumpReport } from '../native/types';
 import { modulesWithoutSymbols, walkedFrames } from './missing-symbols';
 import { crashSite, tally, type DumpOutcome } from './outcome';
-import { compactFrameLines } from './text';
+import { compactFrameLines, crashpadLines } from './text';
 
 /** Enough to see where a crash came from; a PR comment holds at most 65,536 characters. */
 const MAX_FRAMES = 50;
@@ -40,6 +40,7 @@ function crashSection(dump: string, r: MinidumpReport): string[] {
   const proc = [r.processType ? `${code(r.processType)} process` : null, r.processId !== null ? `pid ${r.processId}` : null];
   if (proc.some(Boolean)) out.push(`- **Process:** ${proc.filter(Boolean).join(', ')}`);
   out.push(`- **System:** ${code(`${[r.system.os, r.system.osVersion].filter(Boolean).join(' ')}, ${r.system.cpuArch}`)}`);
+  if (r.crashpad) out.push(`- **Crashpad report:** ${code(r.crashpad.reportId)} (client ${code(r.crashpad.clientId)})`);
   const t = r.crashingThread;
   if (t) {
     out.push(`- **${r.crash ? 'Crashing thread' : 'Thread'}:** id ${t.id}${t.name ? ` ${code(t.name)}` : ''}`, '');
@@ -48,6 +49,8 @@ function crashSection(dump: string, r: MinidumpReport): string[] {
     if (lines.length > shown.length) shown.push(`… ${lines.length - shown.length} more frames`);
     if (shown.length) out.push(fenced(shown));
   }
+  const annotations = annotationLines(r);
+  if (annotations.length) out.push('', '**Crashpad annotations:**', '', fenced(annotations));
   const missing = modulesWithoutSymbols(r);
   if (missing.length > 0) {
     out.push('', '**Modules without symbols** (their frames show only offsets):', '', '| module | debug file | debug id |', '|---|---|---|');
@@ -59,6 +62,16 @@ function crashSection(dump: string, r: MinidumpReport): string[] {
   }
   out.push('');
   return out;
+}
+
+/** Enough annotations to recognise a process (Chromium's crash keys run to hundreds). */
+const MAX_ANNOTATION_LINES = 40;
+
+/** `key = value` for the process-wide annotations, then each module's, as the text report prints them. */
+function annotationLines(r: MinidumpReport): string[] {
+  const lines = crashpadLines(r.crashpad);
+  if (lines.length <= MAX_ANNOTATION_LINES) return lines;
+  return [...lines.slice(0, MAX_ANNOTATION_LINES), `… ${lines.length - MAX_ANNOTATION_LINES} more lines`];
 }
 
 /** One section per dump, in order. */

@@ -1,24 +1,43 @@
-import type { Frame, MinidumpReport, ThreadInfo } from '../native/types';
+import { leafName } from './missing-symbols';
+import type { CrashpadInfo, Frame, InlineFrame, MinidumpReport, ThreadInfo } from '../native/types';
 
+/** Breakpad's and minidump-stackwalk's words for how a frame was found (`Found by: …`). */
 const TRUST_TEXT: Record<Frame['trust'], string> = {
   context: 'given as instruction pointer in context',
   prewalked: 'recovered by external stack walker',
   cfi: 'call frame info',
   cfi_scan: 'call frame info with scanning',
-  frame_pointer: 'previous frame\'s frame pointer',
+  fp: 'previous frame\'s frame pointer',
   scan: 'stack scanning',
   none: 'unknown',
 };
 
-/** `module!function [file : line + offset]`, the way minidump-stackwalk writes a frame. */
-function frameLocation(f: { module: string | null; function: string | null; file: string | null; line: number | null }, offset: string | null): string {
+/** `0x` + lowercase hex of `to - from`, the way Breakpad prints offsets. */
+const offset = (to: string, from: bigint): string => `0x${(BigInt(to) - from).toString(16)}`;
+
+/**
+ * A frame in Breakpad's notation: `module!function [file : line + 0xN]`, `module!function + 0xN`,
+ * `module + 0xN` or the bare address, the source file by its name only. Breakpad counts every offset from the return address (the program
+ * counter for frame 0), not from the adjusted address symbols were looked up at, and the offset in brackets
+ * from the start of the line's code, not of the function.
+ */
+function frameLocation(f: Frame): string {
   const module = f.module ?? '';
   if (f.function) {
-    const where = f.file ? ` [${f.file} : ${f.line ?? '?'}${offset ? ` + ${offset}` : ''}]` : offset ? ` + ${offset}` : '';
-    return `${module}!${f.function}${where}`;
+    // With inlined calls, the line's start rust-minidump reports is not that of the code at the address
+    // (Breakpad's base): no offset rather than a wrong one.
+    const lineOffset = f.lineAddress && f.inlines.length === 0 ? ` + ${offset(f.returnAddress, BigInt(f.lineAddress))}` : '';
+    if (f.file) return `${module}!${f.function} [${leafName(f.file)} : ${f.line ?? '?'}${lineOffset}]`;
+    if (f.functionOffset) return `${module}!${f.function} + ${offset(f.returnAddress, BigInt(f.instruction) - BigInt(f.functionOffset))}`;
+    return `${module}!${f.function}`;
   }
-  return module ? `${module} + ${offset ?? '?'}` : '';
+  if (module && f.moduleOffset) return `${module} + ${offset(f.returnAddress, BigInt(f.instruction) - BigInt(f.moduleOffset))}`;
+  return f.returnAddress;
 }
+
+/** An inlined call has no address of its own: Breakpad names it and its line only. */
+const inlineLocation = (module: string | null, i: InlineFrame): string =>
+  `${module ?? ''}!${i.function}${i.file ? ` [${leafName(i.file)} : ${i.line ?? '?'}]` : ''}`;
 
 /**
  * The logical frames of a stack, numbered the way minidump-stackwalk numbers them: a physical frame's inlined
@@ -27,11 +46,8 @@ function frameLocation(f: { module: string | null; function: string | null; file
 function* logicalFrames(frames: Frame[]): Generator<{ n: number; location: string; frame: Frame; inlined: boolean }> {
   let n = 0;
   for (const frame of frames) {
-    for (const inline of frame.inlines) {
-      yield { n: n++, location: frameLocation({ ...inline, module: frame.module }, null), frame, inlined: true };
-    }
-    const location = frameLocation(frame, frame.function ? frame.functionOffset : frame.moduleOffset) || frame.instruction;
-    yield { n: n++, location, frame, inlined: false };
+    for (const inline of frame.inlines) yield { n: n++, location: inlineLocation(frame.module, inline), frame, inlined: true };
+    yield { n: n++, location: frameLocation(frame), frame, inlined: false };
   }
 }
 
@@ -52,7 +68,7 @@ function frameLines(frames: Frame[], registers?: Record<string, string>): string
       const regs = Object.entries(registers).map(([k, v]) => `${k} = ${v}`);
       for (let i = 0; i < regs.length; i += 4) out.push(`    ${regs.slice(i, i + 4).join('    ')}`);
     } else {
-      out.push(`    ${frame.instruction}`);
+      out.push(`    ${frame.returnAddress}`);
     }
     out.push(`    Found by: ${TRUST_TEXT[frame.trust]}`);
   }
@@ -61,6 +77,21 @@ function frameLines(frames: Frame[], registers?: Record<string, string>): string
 
 function threadHeading(index: number, t: ThreadInfo, crashing: boolean): string {
   return `Thread ${index} (id ${t.id}${t.name ? `, ${t.name}` : ''})${crashing ? ' (crashed)' : ''}`;
+}
+
+/** Crashpad's annotations, one per line: the process-wide ones, then each annotated module's, indented. */
+export function crashpadLines(c: CrashpadInfo | null): string[] {
+  if (!c) return [];
+  const out = Object.entries(c.simpleAnnotations).map(([k, v]) => `${k} = ${v}`);
+  for (const m of c.modules) {
+    const lines = [
+      ...m.listAnnotations.map((a) => `  ${a}`),
+      ...Object.entries(m.simpleAnnotations).map(([k, v]) => `  ${k} = ${v}`),
+      ...m.annotationObjects.map((o) => `  ${o.name} = ${o.value}${o.type === 1 ? '' : ` (type ${o.type})`}`),
+    ];
+    if (lines.length) out.push(`module ${m.moduleIndex} ${m.module ?? ''}`.trimEnd(), ...lines);
+  }
+  return out;
 }
 
 /** A readable report in the spirit of `minidump-stackwalk`'s human output, plus Crashpad annotations. */
@@ -100,17 +131,7 @@ export function formatText(r: MinidumpReport): string {
 
   if (r.crashpad) {
     const c = r.crashpad;
-    out.push('Crashpad:', `  report id: ${c.reportId}`, `  client id: ${c.clientId}`);
-    for (const [k, v] of Object.entries(c.simpleAnnotations)) out.push(`  ${k} = ${v}`);
-    for (const m of c.modules) {
-      const lines = [
-        ...m.listAnnotations.map((a) => `    ${a}`),
-        ...Object.entries(m.simpleAnnotations).map(([k, v]) => `    ${k} = ${v}`),
-        ...m.annotationObjects.map((o) => `    ${o.name} = ${o.value}${o.type === 1 ? '' : ` (type ${o.type})`}`),
-      ];
-      if (lines.length) out.push(`  module ${m.moduleIndex} ${m.module ?? ''}`.trimEnd(), ...lines);
-    }
-    out.push('');
+    out.push('Crashpad:', `  report id: ${c.reportId}`, `  client id: ${c.clientId}`, ...crashpadLines(c).map((l) => `  ${l}`), '');
   }
 
   out.push('Loaded modules:');

@@ -8,8 +8,11 @@
 /** A `0x`-prefixed lowercase hex string, e.g. `0x7ff6a1b20000`. */
 export type HexAddress = string;
 
-/** How the stack walker found a frame, best first (rust-minidump's names). */
-export type FrameTrust = 'context' | 'prewalked' | 'cfi' | 'frame_pointer' | 'cfi_scan' | 'scan' | 'none';
+/**
+ * How the stack walker found a frame, best first, in the words of Sentry's event protocol and symbolicator
+ * (rust-minidump says `frame_pointer` for `fp`).
+ */
+export type FrameTrust = 'context' | 'prewalked' | 'cfi' | 'fp' | 'cfi_scan' | 'scan' | 'none';
 
 export interface SystemInfo {
   /** `Windows NT`, `Linux`, `Mac OS X`, `iOS`, `Android`, … */
@@ -36,10 +39,36 @@ export interface CrashInfo {
   threadId: number;
   /** Assertion text (`expression` in `function` at `file:line`) when the dump carries one. */
   assertion: string | null;
+  /** The POSIX signal: Linux and Android dumps; on macOS the signal the kernel raises for the Mach exception. */
+  signal: SignalInfo | null;
+  /** The Mach exception triple of a macOS or iOS dump. */
+  machException: MachExceptionInfo | null;
+}
+
+export interface SignalInfo {
+  number: number;
+  /** `si_code` (Linux), `null` when the dump has none. */
+  code: number | null;
+  /** `SIGSEGV`, … */
+  name: string | null;
+  /** `SEGV_MAPERR`, … when the code has a name. */
+  codeName: string | null;
+}
+
+export interface MachExceptionInfo {
+  /** `EXC_BAD_ACCESS` is 1, … */
+  exception: number;
+  code: number;
+  /** For `EXC_BAD_ACCESS`, the faulting address (hex: it may pass 2^53). */
+  subcode: HexAddress;
+  name: string | null;
 }
 
 export interface InlineFrame {
+  /** Demangled (C++, Rust) when the symbol file holds a mangled name. */
   function: string;
+  /** The name as the symbol file holds it. */
+  symbol: string;
   file: string | null;
   line: number | null;
 }
@@ -47,19 +76,28 @@ export interface InlineFrame {
 export interface Frame {
   /** Position in the stack, 0 is the innermost frame. */
   index: number;
-  /** The instruction address used for symbol lookup. */
+  /**
+   * The address symbols are looked up at: frame 0's program counter; for callers the return address adjusted
+   * back into the call instruction (−1 on x86, −4 on ARM64), as rust-minidump walks them.
+   */
   instruction: HexAddress;
+  /** Frame 0's program counter, or the caller's return address: what Breakpad prints. */
+  returnAddress: HexAddress;
   /** File name of the code file of the module holding `instruction`; `null` when no module covers it. */
   module: string | null;
   /** `instruction - module base`. */
   moduleOffset: HexAddress | null;
   trust: FrameTrust;
-  /** Function name, when symbols are present. */
+  /** Function name, when symbols are present; demangled (C++, Rust) when the symbol file holds it mangled. */
   function: string | null;
+  /** The function's name as the symbol file holds it (mangled or not). */
+  symbol: string | null;
   /** `instruction - function start`, when symbols are present. */
   functionOffset: HexAddress | null;
   file: string | null;
   line: number | null;
+  /** Where the code of `line` starts (Breakpad's offsets in `[file : line + offset]` count from it). */
+  lineAddress: HexAddress | null;
   /** Calls inlined at this frame, innermost first (each one a logical frame above this one). */
   inlines: InlineFrame[];
 }

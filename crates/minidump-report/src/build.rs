@@ -2,10 +2,10 @@
 
 use crate::options::{CancelToken, Options};
 use crate::report::{
-    Crash, CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
+    CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
 };
 use crate::walk::{walk, walk_raw, WalkInputs};
-use crate::{crashpad, hex, ids, process_type, ReportError};
+use crate::{crashpad, hex, ids, mechanism, process_type, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
 use minidump::{
@@ -78,13 +78,9 @@ pub fn report(
         cpu_count: unwind_system.cpu_count as u32,
     };
 
-    let crash = exception.as_ref().map(|e| Crash {
-        reason: e.get_crash_reason(os, cpu).to_string(),
-        code: hex::addr(e.raw.exception_record.exception_code as u64),
-        address: hex::addr(e.get_crash_address(os, cpu)),
-        thread_id: e.get_crashing_thread_id(),
-        assertion: assertion(dump),
-    });
+    let crash = exception
+        .as_ref()
+        .map(|e| mechanism::crash(e, os, cpu, assertion(dump)));
 
     let breakpad_info = dump.get_stream::<MinidumpBreakpadInfo>().ok();
     let dump_thread_id = breakpad_info.as_ref().and_then(|b| b.dump_thread_id);

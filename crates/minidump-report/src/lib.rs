@@ -8,9 +8,11 @@
 mod build;
 pub mod complete;
 mod crashpad;
+pub mod demangle;
 mod error;
 pub mod hex;
 mod ids;
+mod mechanism;
 mod options;
 mod process_type;
 pub mod report;

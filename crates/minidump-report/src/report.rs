@@ -39,12 +39,39 @@ pub struct Crash {
     pub address: String,
     pub thread_id: u32,
     pub assertion: Option<String>,
+    /// The POSIX signal (Linux, Android; macOS: the one the kernel raises for the Mach exception).
+    pub signal: Option<Signal>,
+    /// The Mach exception triple (macOS, iOS).
+    pub mach_exception: Option<MachException>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signal {
+    pub number: u32,
+    /// `si_code` on Linux; `null` when the dump does not carry one.
+    pub code: Option<u32>,
+    pub name: Option<String>,
+    pub code_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachException {
+    pub exception: u32,
+    pub code: u32,
+    /// Hex, like every address: for `EXC_BAD_ACCESS` it is the faulting address, past 2^53 on 64-bit systems.
+    pub subcode: String,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InlineFrame {
+    /// Demangled when the symbol file holds a mangled name.
     pub function: String,
+    /// The name as the symbol file holds it.
+    pub symbol: String,
     pub file: Option<String>,
     pub line: Option<u32>,
 }
@@ -53,14 +80,23 @@ pub struct InlineFrame {
 #[serde(rename_all = "camelCase")]
 pub struct Frame {
     pub index: u32,
+    /// The address symbols are looked up at: the return address adjusted into the call for caller frames.
     pub instruction: String,
+    /// The program counter (frame 0) or the return address (callers), as Breakpad prints it.
+    pub return_address: String,
     pub module: Option<String>,
     pub module_offset: Option<String>,
+    /// Sentry's word for how the frame was found: `context`, `prewalked`, `cfi`, `fp`, `cfi_scan`, `scan`, `none`.
     pub trust: &'static str,
+    /// Demangled when the symbol file holds a mangled name.
     pub function: Option<String>,
+    /// The name as the symbol file holds it.
+    pub symbol: Option<String>,
     pub function_offset: Option<String>,
     pub file: Option<String>,
     pub line: Option<u32>,
+    /// Where the source line's code starts (Breakpad prints offsets from it).
+    pub line_address: Option<String>,
     pub inlines: Vec<InlineFrame>,
 }
 

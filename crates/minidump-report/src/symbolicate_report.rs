@@ -4,6 +4,7 @@
 //! that CFI would find, parse the dump with symbols instead.
 
 use crate::build::symbol_config;
+use crate::demangle::readable;
 use crate::{guarded, hex, Options, ReportError};
 use breakpad_symbols::{FrameSymbolizer, SimpleModule};
 use minidump_unwind::SymbolProvider;
@@ -15,7 +16,7 @@ use symbol_store::{Status, SymbolStore};
 struct Found {
     instruction: u64,
     function: Option<(String, u64)>,
-    source: Option<(String, u32)>,
+    source: Option<(String, u32, u64)>,
     inlines: Vec<Value>,
 }
 
@@ -26,12 +27,13 @@ impl FrameSymbolizer for Found {
     fn set_function(&mut self, name: &str, base: u64, _parameter_size: u32) {
         self.function = Some((name.to_string(), base));
     }
-    fn set_source_file(&mut self, file: &str, line: u32, _base: u64) {
-        self.source = Some((file.to_string(), line));
+    fn set_source_file(&mut self, file: &str, line: u32, base: u64) {
+        self.source = Some((file.to_string(), line, base));
     }
     fn add_inline_frame(&mut self, name: &str, file: Option<&str>, line: Option<u32>) {
-        self.inlines
-            .push(json!({ "function": name, "file": file, "line": line }));
+        self.inlines.push(
+            json!({ "function": readable(name), "symbol": name, "file": file, "line": line }),
+        );
     }
 }
 
@@ -90,12 +92,14 @@ pub fn symbolicate_report(report_json: &str, options: &Options) -> Result<String
                 return;
             }
             if let Some((name, base)) = found.function {
-                frame["function"] = json!(name);
+                frame["function"] = json!(readable(&name));
+                frame["symbol"] = json!(name);
                 frame["functionOffset"] = json!(hex::addr(instruction.wrapping_sub(base)));
             }
-            if let Some((file, line)) = found.source {
+            if let Some((file, line, base)) = found.source {
                 frame["file"] = json!(file);
                 frame["line"] = json!(line);
+                frame["lineAddress"] = json!(hex::addr(base));
             }
             // The provider reports inlined calls outermost first; reports list them innermost first.
             found.inlines.reverse();

@@ -1,5 +1,6 @@
 //! Stack walking of one thread, and the conversion of walked frames into report frames.
 
+use crate::demangle::readable;
 use crate::hex;
 use crate::report::{Frame, InlineFrame};
 use minidump::{MinidumpContext, MinidumpModuleList, Module, UnifiedMemory};
@@ -70,29 +71,43 @@ pub fn leaf_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// rust-minidump's trust in Sentry's words (its event protocol and symbolicator say `fp` where rust-minidump
+/// says `frame_pointer`, and `none` where it says `non`).
+pub fn sentry_trust(trust: FrameTrust) -> &'static str {
+    match trust {
+        FrameTrust::None => "none",
+        FrameTrust::Scan => "scan",
+        FrameTrust::CfiScan => "cfi_scan",
+        FrameTrust::FramePointer => "fp",
+        FrameTrust::CallFrameInfo => "cfi",
+        FrameTrust::PreWalked => "prewalked",
+        FrameTrust::Context => "context",
+    }
+}
+
 fn frame(index: usize, f: &StackFrame) -> Frame {
     let module = f.module.as_ref();
     Frame {
         index: index as u32,
         instruction: hex::addr(f.instruction),
+        return_address: hex::addr(f.resume_address),
         module: module.map(|m| leaf_name(&m.code_file()).to_string()),
         module_offset: module.map(|m| hex::addr(f.instruction.wrapping_sub(m.base_address()))),
-        trust: match f.trust {
-            // rust-minidump spells `None` as "non"; the report uses the plain word.
-            FrameTrust::None => "none",
-            other => other.as_str(),
-        },
-        function: f.function_name.clone(),
+        trust: sentry_trust(f.trust),
+        function: f.function_name.as_deref().map(readable),
+        symbol: f.function_name.clone(),
         function_offset: f
             .function_base
             .map(|base| hex::addr(f.instruction.wrapping_sub(base))),
         file: f.source_file_name.clone(),
         line: f.source_line,
+        line_address: f.source_line_base.map(hex::addr),
         inlines: f
             .inlines
             .iter()
             .map(|i| InlineFrame {
-                function: i.function_name.clone(),
+                function: readable(&i.function_name),
+                symbol: i.function_name.clone(),
                 file: i.source_file_name.clone(),
                 line: i.source_line,
             })
