@@ -55,4 +55,21 @@ demoTest('with SENTRY_DSN the demo sends there instead', async (t) => {
   const dump = crash!.items.find((i) => i.headers.attachment_type === 'event.minidump');
   if (dump?.kind !== 'binary') return t.fail('minidump item missing or not binary');
   t.is(sha256(dump.payload), dump.sha256);
+
+  // The event in Sentry's words (issue: event fidelity), read off what arrived.
+  const ex = event.exception!.values![0]!;
+  const stack = ex.stacktrace as { frames: Array<Record<string, unknown>>; instruction_addr_adjustment?: string };
+  t.is(stack.instruction_addr_adjustment, 'none', 'addresses already adjusted: Sentry must not adjust them again');
+  t.like(ex.mechanism, { type: 'minidump', handled: false, meta: { signal: { number: 11, name: 'SIGSEGV' } } });
+  t.like(event.contexts, { os: { name: 'Linux' }, device: { arch: 'x86_64' } });
+  const trusts = new Set(stack.frames.map((f) => f.trust));
+  for (const trust of trusts) t.true(['none', 'scan', 'cfi_scan', 'fp', 'cfi', 'prewalked', 'context'].includes(String(trust)), `trust ${String(trust)}`);
+  const threads = event.threads!.values!;
+  t.true(threads.length > 1, 'every thread of the renderer');
+  for (const thread of threads) t.true(thread.crashed || (thread.stacktrace?.frames?.length ?? 0) > 0, `a stack for thread ${String(thread.id)}`);
+  const images = (event.debug_meta?.images ?? []) as Array<{ code_id?: string }>;
+  t.true(images.length > 0 && images.some((i) => i.code_id), 'code_id on the images');
+  const names = [...stack.frames, ...threads.flatMap((th) => th.stacktrace?.frames ?? [])].map((f) => String((f as { function?: string }).function ?? ''));
+  t.deepEqual(names.filter((n) => /^(_Z|_R[A-Z0-9]|\?[A-Za-z0-9_?@$])/.test(n)), [], 'no mangled C++ (Itanium, MSVC) or Rust name');
+  t.notRegex(out, /\b_Z[A-Za-z0-9_]+|\b_R[A-Za-z0-9_]{3,}/, "no mangled name in the demo's printed stacks");
 });

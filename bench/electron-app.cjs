@@ -105,7 +105,7 @@ if (sdk) {
   sdk.init({ dsn: config.dsn, ...(config.sdkOptions ?? {}) });
 } else if (config.mode === 'host') {
   // The control: the app starts Crashpad itself, as both SDKs do, so renderers are monitored the same way.
-  crashReporter.start({ submitURL: '', uploadToServer: false, compress: true });
+  crashReporter.start({ submitURL: 'https://crashpad-uploads-disabled.invalid/', uploadToServer: false, ignoreSystemCrashHandler: true, compress: true });
 }
 const initialised = snapshot();
 // Renderer events the SDK's client took in (after any admission check of its own, before its transport): counted

@@ -222,6 +222,8 @@ fn heap_is_dropped_and_breakpad_still_reads_the_dump() {
 #[test]
 fn bad_inputs_are_typed_errors() {
     let (junk, dst) = (tmp("junk.bin"), tmp("junk-out.dmp"));
+    // The folder is named by pid, and pids come round again: a file left by an earlier run is not ours.
+    let _ = std::fs::remove_file(&dst);
     std::fs::write(&junk, b"hello, not a dump").unwrap();
     assert_eq!(
         strip_minidump_memory(&junk, &dst).unwrap_err().code(),

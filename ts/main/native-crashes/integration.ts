@@ -28,6 +28,8 @@ import { markCrashed } from './session-link';
 export interface NativeCrashesOptions {
   /** Start Electron's `crashReporter` (uploads off) unless the app already did (default true). */
   startCrashReporter?: boolean;
+  /** `'all'` (default): every thread's stack in the event, walked natively; `'crashed'`: the crash's only. */
+  threads?: 'all' | 'crashed';
 }
 
 /** A dump that fails the structural check is re-checked this many times (a copy may still be arriving) before it is reported as unreadable. */
@@ -209,7 +211,8 @@ class NativeCrashWatcher {
 
   private async report(dump: DumpFile): Promise<void> {
     await pause(); // after the check and the claim
-    const report = await parseMinidump(dump.path, { ...(this.options.symbolPaths ? { symbols: this.options.symbolPaths } : {}) }).catch((e) => {
+    const allThreads = this.integrationOptions.threads !== 'crashed';
+    const report = await parseMinidump(dump.path, { allThreads, ...(this.options.symbolPaths ? { symbols: this.options.symbolPaths } : {}) }).catch((e) => {
       debug.warn(`[NativeCrashes] ${dump.name}.dmp could not be parsed`, e);
       return undefined;
     });
