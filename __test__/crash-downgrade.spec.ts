@@ -7,7 +7,7 @@ import type { Deliverer } from '../ts/transport/deliver';
 import { DurableQueue } from '../ts/transport/queue';
 import { readEntry } from '../ts/transport/queue-entry';
 import { SENTRY_SIZE_LIMITS } from '../ts/transport/size-policy';
-import { stripMinidumpMemory, writeEnvelope } from '../ts/native/envelope';
+import { stripMinidumpMemory, writeEnvelope } from '../ts/envelope/native-envelope';
 import { FIXTURES } from './helpers/fixtures';
 import { scratchDir } from './helpers/transport';
 

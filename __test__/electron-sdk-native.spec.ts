@@ -13,7 +13,7 @@ import { nextSseEvent, startSpotlight } from './helpers/spotlight';
 import { NULL_WRITE_MECHANISM } from './helpers/fixtures';
 import { compareStack } from './helpers/event-stackwalk';
 import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
-import type { NativeStackFrame } from '../ts/common/event-from-report';
+import type { NativeStackFrame } from '../ts/event/event-from-report';
 import type { SdkAppConfig } from './electron-host/sdk-app/config';
 import { CRASH_PRELOAD, SYMBOL_PATHS, exceptionOf, nativeCrashSkipReason, runSdkApp, scratch, writePage, type RunningSdkApp } from './helpers/sdk-app';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { MinidumpReport } from '@acme/sentry-electron-native';
 import { parseMinidumpSync } from '@acme/sentry-electron-native';
-import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/common/event-from-report';
+import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/event/event-from-report';
 import { FIXTURE_SYMBOLS, fixtureDump, fixtureManifest, NULL_WRITE_MECHANISM } from './helpers/fixtures';
 
 const manifest = fixtureManifest();

@@ -20,7 +20,7 @@
  */
 import test from 'ava';
 import { parseMinidumpSync } from '@acme/sentry-electron-native';
-import { eventFromReport } from '../ts/common/event-from-report';
+import { eventFromReport } from '../ts/event/event-from-report';
 import { dump, HAS_CORPUS, SKIP_REASON, SYMBOLS } from './helpers/corpus';
 
 const golden = (rel: string) => {

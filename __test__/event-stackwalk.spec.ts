@@ -9,7 +9,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { parseMinidumpSync } from '@acme/sentry-electron-native';
-import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/common/event-from-report';
+import { eventFromReport, sentryDebugId, type NativeDebugImage, type NativeStackFrame } from '../ts/event/event-from-report';
 import { dump, HAS_CORPUS, SYMBOLS, validCorpusDumps } from './helpers/corpus';
 import { FIXTURE_SYMBOLS, FIXTURES, fixtureManifest } from './helpers/fixtures';
 import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';

@@ -1,11 +1,11 @@
 /**
- * The native crash event main builds from a dump (ts/main/native-crashes/crash-event.ts), on a real fixture dump:
+ * The native crash event main builds from a dump (ts/event/native-crash-event.ts), on a real fixture dump:
  * Electron's facts, bounded annotations, the mechanism per minidump policy, and the home directory scrubbed.
  */
 import test from 'ava';
 import { homedir } from 'node:os';
-import type { NativeDebugImage } from '../ts/common/event-from-report';
-import { nativeCrashEvent, scrubHome } from '../ts/main/native-crashes/crash-event';
+import type { NativeDebugImage } from '../ts/event/event-from-report';
+import { nativeCrashEvent, scrubHome } from '../ts/event/native-crash-event';
 import { parseMinidumpSync } from '../ts/index';
 import type { MinidumpReport } from '../ts/native/types';
 import { fixtureDump, fixtureManifest } from './helpers/fixtures';

@@ -4,7 +4,7 @@ import * as nodeFs from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableQueue } from '../ts/transport/queue';
-import { downgradeEnvelopeFile, writeEnvelope } from '../ts/native/envelope';
+import { downgradeEnvelopeFile, writeEnvelope } from '../ts/envelope/native-envelope';
 import { parseMinidump } from '../ts/native/parse';
 import { FIXTURES } from './helpers/fixtures';
 import { dumpWithHeap, minidumpOf, receiverWithTransport, scratchDir } from './helpers/transport';

@@ -93,6 +93,14 @@ function checkServer(t: ExecutionContext, server: SymbolServer): void {
   }
 }
 
+/** A sandbox, a symbol server that serves only a planted .sym outside its root, and the sandbox's tree before. */
+async function hostileWorld(t: ExecutionContext): Promise<{ sb: Sandbox; server: SymbolServer; before: Map<string, string> }> {
+  const sb = sandbox(t);
+  const server = await startSymbolServer({ root: null, outside: plantedSym() });
+  t.teardown(() => server.close());
+  return { sb, server, before: snapshotTree(sb.base, [sb.cache]) };
+}
+
 function checkTrees(t: ExecutionContext, sb: Sandbox, before: Map<string, string>): void {
   t.deepEqual(snapshotTree(sb.base, [sb.cache]), before, 'nothing created or changed outside the cache');
   for (const [rel] of existsSync(sb.cache) ? snapshotTree(sb.cache) : []) {
@@ -116,10 +124,7 @@ test('control: a renamed crash module is looked up under its new name (a .sym pl
 
 test('hostile module names in a dump: roots, symbol server and cache stay closed (symbolicate and the symbolPaths parse)', async (t) => {
   t.timeout(90_000);
-  const sb = sandbox(t);
-  const server = await startSymbolServer({ root: null, outside: plantedSym() });
-  t.teardown(() => server.close());
-  const before = snapshotTree(sb.base, [sb.cache]);
+  const { sb, server, before } = await hostileWorld(t);
   for (const [label, name] of NAMES(sb)) {
     const dump = relocateModuleName(DUMP, CODE_FILE, name);
     // What NativeCrashes does with `symbolPaths`: a parse with local roots only.
@@ -137,10 +142,7 @@ test('hostile module names in a dump: roots, symbol server and cache stay closed
 
 test('hostile names and debug ids in a report handed to symbolicate: roots, symbol server and cache stay closed', async (t) => {
   t.timeout(90_000);
-  const sb = sandbox(t);
-  const server = await startSymbolServer({ root: null, outside: plantedSym() });
-  t.teardown(() => server.close());
-  const before = snapshotTree(sb.base, [sb.cache]);
+  const { sb, server, before } = await hostileWorld(t);
   const clean = parseMinidumpSync(DUMP);
   const cases: Array<[string, Partial<MinidumpReport['modules'][number]>]> = [
     ...NAMES(sb).map(([label, name]): [string, Partial<MinidumpReport['modules'][number]>] => [label, { debugFile: name, codeFile: name }]),

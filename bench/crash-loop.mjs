@@ -22,8 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { machineInfo, writeResultsSection } from './results-file.mjs';
-import { median } from './stats.mjs';
+import { cliOptions, log, machineInfo, median, writeResultsSection } from './lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -32,11 +31,7 @@ const { startReceiver } = await import('../ts/receiver/index.ts');
 const { fixtureDump, fixtureManifest } = await import('../__test__/helpers/fixtures.ts');
 const { SDK_APP } = await import('../__test__/helpers/sdk-app.ts');
 
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
-};
+const { argv, opt } = cliOptions();
 const RUNS = Math.max(1, Number(opt('--runs', 5)) || 5);
 const DUMPS = Math.max(1, Number(opt('--dumps', 200)) || 200);
 const OUT = path.resolve(opt('--out', path.join(HERE, 'RESULTS.md')));
@@ -44,7 +39,6 @@ const BUDGET_MS = 5; // of SDK work in any 100 ms window of main's JS thread
 const CAP = 10; // the default maxNativeCrashesPerSession
 const MAX_QUEUE_BYTES = 24 * 1024;
 
-const log = (...a) => console.error(...a);
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 let dumpSource;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Electron benchmark: our SDK (`build/main/index.js` + the renderer bundle) against @sentry/electron 7 in the fake
 // Electron host (__test__/electron-host), every Electron process a real OS process. NOT a test: it measures, writes
-// its section of bench/RESULTS.md (results-file.mjs) and exits 0 unless it could not run at all.
+// its section of bench/RESULTS.md (lib.mjs) and exits 0 unless it could not run at all.
 //
 //   node bench/electron.mjs [--init-runs N] [--window-ms N] [--crashes N] [--crash-window-ms N] [--events K]
 //                           [--flood K] [--scope-updates K] [--only init,crash,ipc] [--no-sentry] [--out FILE]
@@ -21,8 +21,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { machineInfo, writeResultsSection } from './results-file.mjs';
-import { median } from './stats.mjs';
+import { cliOptions, log, machineInfo, median, quantile, writeResultsSection } from './lib.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -36,11 +35,7 @@ const SENTRY_DIR = path.join(ROOT, 'node_modules/@sentry/electron');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options.
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
-};
+const { argv, opt } = cliOptions();
 const num = (name, def) => Math.max(1, Number(opt(name, def)) || def);
 const INIT_RUNS = num('--init-runs', 9);
 const WINDOW_MS = num('--window-ms', 1500);
@@ -62,15 +57,7 @@ const SDKS = WITH_SENTRY ? ['ours', 'sentry'] : ['ours'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers.
-const log = (...a) => console.error(...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs, q) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
-};
 const fmt = (x, d) => (Number.isFinite(x) ? x.toFixed(d ?? (Math.abs(x) < 1 ? 3 : Math.abs(x) < 10 ? 2 : Math.abs(x) < 100 ? 1 : 0)) : 'n/a');
 const fmtX = (x) => (Number.isFinite(x) && x > 0 ? `${x < 0.1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1)}x` : 'n/a');
 const iqr = (xs) => `${fmt(quantile(xs, 0.25))}–${fmt(quantile(xs, 0.75))}`;

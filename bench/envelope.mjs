@@ -29,12 +29,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { makeBigDump, DEFAULT_BASE } from './make-big-dump.mjs';
-import { machineInfo, writeResultsSection } from './results-file.mjs';
+import { cliOptions, machineInfo, writeResultsSection } from './lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
-const args = process.argv.slice(2);
-const opt = (name, def) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
+const { opt } = cliOptions();
 const ITER = Number(opt('--iterations', 15));
 const LEVEL = Number(opt('--level', 6));
 const SIZES = opt('--sizes', '1,10,50').split(',').map(Number);

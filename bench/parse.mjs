@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Parse benchmark: our parseMinidump vs @sentry/electron 7's JS parser, rust-minidump's minidump-stackwalk and
 // Breakpad's minidump_stackwalk. NOT a test: it measures, writes its section of bench/RESULTS.md (see
-// results-file.mjs) and always exits 0 unless it could not run at all (pass --strict to exit 1 when a target is
+// lib.mjs) and always exits 0 unless it could not run at all (pass --strict to exit 1 when a target is
 // missed).
 //
 //   node bench/parse.mjs [--iterations N] [--warmup N] [--elu-parses N] [--big-mib N] [--rss-runs N]
@@ -17,8 +17,21 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { makeBigDump, DEFAULT_BASE as BIG_BASE } from './make-big-dump.mjs';
-import { machineInfo, writeResultsSection } from './results-file.mjs';
-import { median } from './stats.mjs';
+import {
+  breakpadPackageVersion,
+  cliOptions,
+  findRustStackwalk,
+  fmtMB,
+  fmtMs,
+  fmtX,
+  log,
+  machineInfo,
+  mark,
+  median,
+  seededRandom,
+  shuffled,
+  writeResultsSection,
+} from './lib.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -98,24 +111,17 @@ async function rssChild(tool, dump, warmDump) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options.
-const argv = process.argv.slice(2);
-function opt(name, env, def) {
-  const i = argv.indexOf(name);
-  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-  if (env && process.env[env]) return process.env[env];
-  return def;
-}
-const flag = (name) => argv.includes(name);
-const ITER = Math.max(1, Number(opt('--iterations', 'BENCH_ITERATIONS', 101)));
-const WARMUP = Math.max(0, Number(opt('--warmup', 'BENCH_WARMUP', 5)));
-const COLD_ITER = Math.max(0, Number(opt('--cold-iterations', null, 25)));
-const ELU_PARSES = Math.max(1, Number(opt('--elu-parses', 'BENCH_ELU_PARSES', 50)));
-const BIG_MIB = Math.max(1, Number(opt('--big-mib', 'BENCH_BIG_MIB', 208)));
-const RSS_RUNS = Math.max(1, Number(opt('--rss-runs', null, 3)));
+const { argv, opt, flag } = cliOptions();
+const ITER = Math.max(1, Number(opt('--iterations', 101, 'BENCH_ITERATIONS')));
+const WARMUP = Math.max(0, Number(opt('--warmup', 5, 'BENCH_WARMUP')));
+const COLD_ITER = Math.max(0, Number(opt('--cold-iterations', 25)));
+const ELU_PARSES = Math.max(1, Number(opt('--elu-parses', 50, 'BENCH_ELU_PARSES')));
+const BIG_MIB = Math.max(1, Number(opt('--big-mib', 208, 'BENCH_BIG_MIB')));
+const RSS_RUNS = Math.max(1, Number(opt('--rss-runs', 3)));
 const WITH_SYMBOLS = flag('--with-symbols');
 const NO_BIG = flag('--no-big');
-const ONLY = opt('--only', null, null);
-const OUT = path.resolve(opt('--out', null, path.join(HERE, 'RESULTS.md')));
+const ONLY = opt('--only', null);
+const OUT = path.resolve(opt('--out', path.join(HERE, 'RESULTS.md')));
 const STRICT = flag('--strict');
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,27 +130,9 @@ const geomean = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x) && x > 0);
   return s.length ? Math.exp(s.reduce((a, x) => a + Math.log(x), 0) / s.length) : NaN;
 };
-// Seeded shuffle (mulberry32), so a run's call order is reproducible.
-let seed = 0x5eed;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const shuffle = (xs) => {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-};
-const fmtMs = (x) => (Number.isFinite(x) ? (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(3) : x.toFixed(1)) : 'n/a');
-const fmtX = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)}x` : 'n/a');
-const fmtMB = (kb) => (Number.isFinite(kb) ? (kb / 1024).toFixed(1) : 'n/a');
-const mark = (ok) => (ok === null || ok === undefined ? '—' : ok ? 'yes' : '**NO**');
-const log = (...a) => console.error(...a);
+// Seeded, so a run's call order is reproducible.
+const rand = seededRandom(0x5eed);
+const shuffle = (xs) => shuffled(xs, rand);
 
 function listDumps(dir) {
   const out = [];
@@ -157,23 +145,6 @@ function listDumps(dir) {
   };
   walk(dir);
   return out;
-}
-
-function findRustStackwalk() {
-  const candidates = [];
-  for (const d of (process.env.PATH || '').split(':')) if (d) candidates.push(path.join(d, 'minidump-stackwalk'));
-  candidates.push(path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'bin', 'minidump-stackwalk'));
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      const v = spawnSync(c, ['--version'], { encoding: 'utf8' });
-      const version = (v.stdout || '').trim();
-      return { bin: c, version, ok: version.includes(RUST_STACKWALK_VERSION) };
-    } catch {
-      /* next */
-    }
-  }
-  return null;
 }
 
 // Fresh copies: every timed call gets the dump's bytes written to a new, never-seen path (written outside the
@@ -233,15 +204,9 @@ const oursVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 
 // Peers.
 const sentryVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@sentry/electron/package.json'), 'utf8')).version;
 const { parseMinidump: sentryParse } = require(SENTRY_PARSER); // plain CJS, requires nothing (no electron)
-const rust = findRustStackwalk();
+const rust = findRustStackwalk(RUST_STACKWALK_VERSION);
 const breakpadOk = fs.existsSync(BREAKPAD_STACKWALK);
-const breakpadVersion = (() => {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/minidump/package.json'), 'utf8')).version;
-  } catch {
-    return '?';
-  }
-})();
+const breakpadVersion = breakpadPackageVersion(ROOT);
 
 const symArgs = {
   ours: WITH_SYMBOLS ? { symbols: [SYMBOLS_DIR] } : undefined,

@@ -3,7 +3,7 @@
 // 4 MB crash-client.sym), our parseMinidump cold (empty on-disk cache) and warm (cache filled by an earlier
 // process), each in a NEW process, against rust-minidump's minidump-stackwalk and Breakpad's minidump_stackwalk
 // (processes, no persistent cache) and @indutny/breakpad (npm, in-process .sym lookups). NOT a test: it measures,
-// writes its section of bench/RESULTS.md (see results-file.mjs) and exits 0 unless it could not run at all
+// writes its section of bench/RESULTS.md (see lib.mjs) and exits 0 unless it could not run at all
 // (pass --strict to exit 1 when a target is missed).
 //
 //   node bench/symbolicate.mjs [--rounds N] [--lookup-rounds N] [--random-addresses N] [--rss-runs N]
@@ -18,8 +18,22 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { writeResultsSection, machineInfo } from './results-file.mjs';
-import { median } from './stats.mjs';
+import {
+  breakpadPackageVersion,
+  cliOptions,
+  findRustStackwalk,
+  fmtMB,
+  fmtMs as fmtMsIn,
+  fmtX,
+  log,
+  machineInfo,
+  mark,
+  median,
+  nearestRankQuantile as quantile,
+  seededRandom,
+  shuffled,
+  writeResultsSection,
+} from './lib.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
@@ -44,70 +58,25 @@ const TARGET_WARM_SPEEDUP = 20; // cold in-call / warm in-call >= 20
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options.
-const argv = process.argv.slice(2);
-function opt(name, env, def) {
-  const i = argv.indexOf(name);
-  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-  if (env && process.env[env]) return process.env[env];
-  return def;
-}
-const flag = (name) => argv.includes(name);
-const ROUNDS = Math.max(1, Number(opt('--rounds', 'BENCH_SYM_ROUNDS', 21)));
-const LOOKUP_ROUNDS = Math.max(1, Number(opt('--lookup-rounds', null, 15)));
-const RANDOM_N = Math.max(1, Number(opt('--random-addresses', null, 1000)));
-const RSS_RUNS = Math.max(1, Number(opt('--rss-runs', null, 5)));
-const VARIANT_ROUNDS = Math.max(1, Number(opt('--variant-rounds', null, 7)));
-const SPLIT_RUNS = Math.max(1, Number(opt('--split-runs', null, 11)));
+const { argv, opt, flag } = cliOptions();
+const ROUNDS = Math.max(1, Number(opt('--rounds', 21, 'BENCH_SYM_ROUNDS')));
+const LOOKUP_ROUNDS = Math.max(1, Number(opt('--lookup-rounds', 15)));
+const RANDOM_N = Math.max(1, Number(opt('--random-addresses', 1000)));
+const RSS_RUNS = Math.max(1, Number(opt('--rss-runs', 5)));
+const VARIANT_ROUNDS = Math.max(1, Number(opt('--variant-rounds', 7)));
+const SPLIT_RUNS = Math.max(1, Number(opt('--split-runs', 11)));
 const NO_VARIANT = flag('--no-variant');
-const OUT = path.resolve(opt('--out', null, path.join(HERE, 'RESULTS.md')));
+const OUT = path.resolve(opt('--out', path.join(HERE, 'RESULTS.md')));
 const STRICT = flag('--strict');
 const WARMUP_ROUNDS = 2;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers.
-const quantile = (xs, q) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
-};
-let seed = 0x5eed;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const shuffle = (xs) => {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-};
-const fmtMs = (x) => (Number.isFinite(x) ? (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(2) : x.toFixed(1)) : 'n/a');
-const fmtX = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)}x` : 'n/a');
-const fmtMB = (kb) => (Number.isFinite(kb) ? (kb / 1024).toFixed(1) : 'n/a');
-const mark = (ok) => (ok === null || ok === undefined ? '—' : ok ? 'yes' : '**NO**');
-const log = (...a) => console.error(...a);
+const rand = seededRandom(0x5eed);
+const shuffle = (xs) => shuffled(xs, rand);
+// Two decimals under 10 ms: symbol lookups are timed in whole milliseconds' tenths, not microseconds.
+const fmtMs = (x) => fmtMsIn(x, 2);
 const spread = (xs) => (xs.length ? `${fmtMs(quantile(xs, 0.25))}–${fmtMs(quantile(xs, 0.75))}` : '');
-
-function findRustStackwalk() {
-  const candidates = [];
-  for (const d of (process.env.PATH || '').split(':')) if (d) candidates.push(path.join(d, 'minidump-stackwalk'));
-  candidates.push(path.join(process.env.CARGO_HOME || path.join(os.homedir(), '.cargo'), 'bin', 'minidump-stackwalk'));
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      const v = spawnSync(c, ['--version'], { encoding: 'utf8' });
-      const version = (v.stdout || '').trim();
-      return { bin: c, version, ok: version.includes(RUST_STACKWALK_VERSION) };
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
 
 function findIndutny() {
   for (const dir of INDUTNY_DIRS) {
@@ -218,15 +187,9 @@ const lo = Math.min(...funcRanges.map((r) => r[0]));
 const hi = Math.max(...funcRanges.map((r) => r[0] + r[1]));
 const randomAddresses = Array.from({ length: RANDOM_N }, () => lo + Math.floor(rand() * (hi - lo)));
 
-const rust = findRustStackwalk();
+const rust = findRustStackwalk(RUST_STACKWALK_VERSION);
 const breakpadOk = fs.existsSync(BREAKPAD_STACKWALK);
-const breakpadVersion = (() => {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/minidump/package.json'), 'utf8')).version;
-  } catch {
-    return '?';
-  }
-})();
+const breakpadVersion = breakpadPackageVersion(ROOT);
 const indutny = findIndutny();
 const haveTime = (() => {
   try {

@@ -26,6 +26,6 @@ export {
   type DowngradeMode,
   type StrippedMinidump,
   type WrittenEnvelope,
-} from './native/envelope';
+} from './envelope/native-envelope';
 export { MinidumpError } from './native/errors';
 export type * from './native/types';

@@ -1,10 +1,10 @@
 /**
- * One stack of a Sentry event (ts/common/event-from-report.ts) against the same thread in rust-minidump's
+ * One stack of a Sentry event (ts/event/event-from-report.ts) against the same thread in rust-minidump's
  * `minidump-stackwalk --json`: used on corpus dumps, fixtures, and on the dump an Electron crash event came with.
  */
 import type { ExecutionContext } from 'ava';
 import type { MinidumpReport } from '@acme/sentry-electron-native';
-import type { NativeStackFrame } from '../../ts/common/event-from-report';
+import type { NativeStackFrame } from '../../ts/event/event-from-report';
 import { baseName } from './breakpad-machine';
 import { isDemangledFrom, num, sentryTrust, type StackwalkFrame } from './stackwalk-json';
 

@@ -60,6 +60,11 @@ async function counting(t: ExecutionContext, server: Server): Promise<CountingSe
   return { dsn: `https://public@127.0.0.1:${port}/1`, connections: () => connections, requests: () => requests, close };
 }
 
+/** A server that must be handed nothing: how often it was tried, and the check that no request reached it. */
+export function refusedServer(server: CountingServer, why: string): { serverAttempts: () => number; check: (t: ExecutionContext) => void } {
+  return { serverAttempts: server.connections, check: (t) => t.is(server.requests(), 0, why) };
+}
+
 /** An HTTPS server with a self-signed certificate: what a man in the middle without a trusted CA can offer. */
 export function startUntrustedTls(t: ExecutionContext): Promise<CountingServer> {
   return counting(t, createHttpsServer(selfSignedCert(t)));

@@ -3,10 +3,10 @@
  * thread list's stack descriptors, and every range in the memory lists (`MemoryListStream`, `Memory64ListStream`).
  * For checking that a stripped dump holds the threads' stacks and nothing else.
  */
+/** MINIDUMP_SIGNATURE, little-endian `MDMP`. */
 const MDMP = 0x504d444d;
-const THREAD_LIST = 3;
-const MEMORY_LIST = 5;
-const MEMORY64_LIST = 9;
+/** The stream types read here (MINIDUMP_STREAM_TYPE). */
+const Stream = { threadList: 3, memoryList: 5, memory64List: 9 } as const;
 
 export interface MemoryRange {
   start: bigint;
@@ -30,18 +30,18 @@ export function dumpMemory(buf: Buffer): DumpMemory {
   for (let i = 0; i < streams; i++) {
     const type = buf.readUInt32LE(dir + i * 12);
     const rva = buf.readUInt32LE(dir + i * 12 + 8);
-    if (type === THREAD_LIST) {
+    if (type === Stream.threadList) {
       // MINIDUMP_THREAD: id, suspend count, priority class, priority, TEB (u64), stack descriptor at 24, context.
       for (let k = 0, n = buf.readUInt32LE(rva); k < n; k++) {
         const o = rva + 4 + k * 48 + 24;
         out.stacks.push({ start: buf.readBigUInt64LE(o), size: buf.readUInt32LE(o + 8), rva: buf.readUInt32LE(o + 12) });
       }
-    } else if (type === MEMORY_LIST) {
+    } else if (type === Stream.memoryList) {
       for (let k = 0, n = buf.readUInt32LE(rva); k < n; k++) {
         const o = rva + 4 + k * 16;
         out.memory.push({ start: buf.readBigUInt64LE(o), size: buf.readUInt32LE(o + 8), rva: buf.readUInt32LE(o + 12) });
       }
-    } else if (type === MEMORY64_LIST) {
+    } else if (type === Stream.memory64List) {
       const n = Number(buf.readBigUInt64LE(rva));
       let at = Number(buf.readBigUInt64LE(rva + 8));
       for (let k = 0; k < n; k++) {

@@ -1,7 +1,7 @@
 // Writes queue entries in a loop until killed; prints `done <name>` once each push has resolved.
 import { DurableQueue } from '../../ts/transport/queue';
 import { writeEntryJs } from '../../ts/transport/queue-entry';
-import { loadNativeEnvelope, nativeEntryWriter } from '../../ts/transport/native-envelope';
+import { loadNativeEnvelope, nativeEntryWriter } from '../../ts/transport/native-queue-writer';
 import { crashEnvelope, eventEnvelope } from './transport';
 
 // argv[3] === 'native': entries written by the addon's writeEnvelope (when built), else gzip in JS.

@@ -23,12 +23,6 @@ export {
   getGlobalScope,
   getIsolationScope,
   lastEventId,
-  setContext,
-  setExtra,
-  setExtras,
-  setTag,
-  setTags,
-  setUser,
   startSession,
   endSession,
   withScope,
@@ -37,3 +31,4 @@ export {
   type EventHint,
   type Scope,
 } from '@sentry/core';
+export * from '../common/scope-setters';

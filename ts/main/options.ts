@@ -6,6 +6,7 @@ import type { Integration, Options } from '@sentry/core';
 import type { ServerRuntimeClientOptions } from '@sentry/core/server';
 import type { Session } from 'electron';
 import type { NativeTransportOptions } from '../transport';
+import type { MinidumpPolicy } from '../event/minidump-policy';
 
 /** How renderers reach main: Electron IPC through the preload bridge, a custom protocol, or both. */
 export enum IPCMode {
@@ -17,14 +18,7 @@ export enum IPCMode {
   Both = 3,
 }
 
-/**
- * What happens to the minidump of a native crash:
- * - `attach`: sent with the event as `event.minidump` (the server can re-process it with symbols);
- * - `strip`: sent with heap memory removed (thread stacks, module lists and the exception kept): smaller and safer
- *   for privacy;
- * - `omit`: the event alone (the crash facts were read on the client); the dump is deleted once the event is safe.
- */
-export type MinidumpPolicy = 'attach' | 'strip' | 'omit';
+export type { MinidumpPolicy };
 
 export interface ElectronMainOptions extends Omit<Options, 'transport' | 'integrations' | 'defaultIntegrations'> {
   /** Integrations: an array added to the defaults, or a function given the defaults (remove one by `name`). */

@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { addItemToEnvelope, createAttachmentEnvelopeItem, createEventEnvelope, debug, serializeEnvelope, type Client, type Envelope, type Event } from '@sentry/core';
-import { spotlightEnvelopeUrl } from '../receiver/spotlight';
-import { MINIDUMP_ATTACHMENT_TYPE } from '../transport/size-policy';
+import { spotlightEnvelopeUrl } from '../transport/spotlight-url';
+import { MINIDUMP_ATTACHMENT_TYPE } from '../envelope/minidump-attachment';
 
 /** Copies envelopes the client sends to the sidecar at `option`'s URL (nothing when the option is off). */
 export function installSpotlight(client: Client, option: boolean | string | undefined): ((event: Event, minidumpPath?: string) => void) | undefined {

@@ -2,10 +2,11 @@
  * Relay refuses a minidump attachment that is not one ("invalid minidump", 400) before it queues anything; the
  * receiver does the same so that a transport that truncates, re-encodes or empties a dump fails its test here.
  */
-import { EnvelopeParseError, type ParsedEnvelope } from './parse-envelope';
+import { MINIDUMP_ATTACHMENT_TYPE } from '../envelope/minidump-attachment';
+import { EnvelopeParseError, type ParsedEnvelope } from '../envelope/parse-envelope';
 
-/** The `attachment_type` of a Crashpad/Breakpad minidump item. */
-export const MINIDUMP_ATTACHMENT_TYPE = 'event.minidump';
+export { MINIDUMP_ATTACHMENT_TYPE };
+
 /** The first four bytes of every minidump (MINIDUMP_SIGNATURE, little-endian 0x504d444d). */
 const MDMP = Buffer.from('MDMP', 'latin1');
 

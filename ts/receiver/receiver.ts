@@ -12,7 +12,7 @@ import { BehaviourSwitch, rateLimitHeaders, type Behaviour, type BehaviourOption
 import { BadEncodingError, BodyTooLargeError, decodeBody } from './decode';
 import { closeWithin } from './lifetime';
 import { checkMinidumps } from './minidump-check';
-import { EnvelopeParseError, parseEnvelopeStrict, type ParsedEnvelope } from './parse-envelope';
+import { EnvelopeParseError, parseEnvelopeStrict, type ParsedEnvelope } from '../envelope/parse-envelope';
 
 export interface ReceiverOptions {
   /** Port on 127.0.0.1; default 0 (any free one). */

@@ -14,6 +14,7 @@
  * bridge (Classic) or main's privileged scheme and the key main writes into the page (Protocol).
  */
 import { init as browserInit, getDefaultIntegrations as browserDefaultIntegrations, type BrowserOptions } from '@sentry/browser';
+export * from '../common/scope-setters';
 import { consoleSandbox, getClient, type Client, type Integration } from '@sentry/core';
 import { DEFAULT_NAMESPACE, isValidNamespace } from '../common/ipc';
 import { linkToMain } from './link';
@@ -123,12 +124,6 @@ export {
   isInitialized,
   lastEventId,
   linkedErrorsIntegration,
-  setContext,
-  setExtra,
-  setExtras,
-  setTag,
-  setTags,
-  setUser,
   startInactiveSpan,
   startSpan,
   withIsolationScope,

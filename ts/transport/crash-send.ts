@@ -7,7 +7,7 @@ import type { Deliverer } from './deliver';
 import type { Claim, DurableQueue } from './queue';
 import type { EntryInfo } from './queue-entry';
 import type { SizeLimits } from './size-policy';
-import { MINIDUMP_ATTACHMENT_TYPE } from './size-policy';
+import { MINIDUMP_ATTACHMENT_TYPE } from '../envelope/minidump-attachment';
 
 /** A native crash to send: the event (e.g. from `eventFromReport`) and the dump, which stays on disk throughout. */
 export interface NativeCrash {
@@ -28,7 +28,7 @@ export interface CrashSendResult {
 
 type CrashForm = 'full' | 'stripped' | 'without-minidump';
 
-/** The native envelope functions used here (`ts/native/envelope.ts`; loaded lazily by the transport). */
+/** The native envelope functions used here (`ts/envelope/native-envelope.ts`; loaded lazily by the transport). */
 export interface CrashNativeApi {
   writeEnvelope(spec: { header: Record<string, unknown>; items: unknown[]; gzip?: boolean }, path: string): Promise<unknown>;
   stripMinidumpMemory(src: string, dst: string): Promise<unknown>;

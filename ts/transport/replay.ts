@@ -13,7 +13,7 @@ export interface ReplayOptions {
   /** Called for an entry that cannot be read (damaged on disk): it is deleted and counted. */
   onCorrupt?: () => void;
   /**
-   * The native `downgradeEnvelopeFile` (ts/native/envelope.ts): a crash entry refused as too large is rewritten
+   * The native `downgradeEnvelopeFile` (ts/envelope/native-envelope.ts): a crash entry refused as too large is rewritten
    * from disk to disk, its minidump stripped and then dropped, never read into the JS heap. Without it, such an
    * entry is read back whole and downgraded in JS.
    */

@@ -1,4 +1,5 @@
 import { createEnvelope, forEachEnvelopeItem, type Envelope } from '@sentry/core';
+import { MINIDUMP_ATTACHMENT_TYPE } from '../envelope/minidump-attachment';
 
 /**
  * Sentry's documented ingestion limits (all configurable through the transport's `sizeLimits`):
@@ -34,7 +35,7 @@ export const SENTRY_SIZE_LIMITS: Readonly<SizeLimits> = Object.freeze({
 /** Makes a minidump smaller by dropping the memory it captured (stacks and heap regions). */
 export type MinidumpStripper = (minidump: Uint8Array) => Promise<Uint8Array>;
 
-export const MINIDUMP_ATTACHMENT_TYPE = 'event.minidump';
+export { MINIDUMP_ATTACHMENT_TYPE };
 
 /** A crash envelope carries a minidump attachment: it is the one kind the transport never gives up lightly. */
 export function isCrashEnvelope(envelope: Envelope): boolean {

@@ -11,7 +11,7 @@ import type { BodyEncodingOptions } from './body';
 import { sendCrash, type CrashSendResult, type NativeCrash } from './crash-send';
 import { Deliverer } from './deliver';
 import { isElectronMain, makeElectronNetRequest } from './electron-net-request';
-import { loadNativeEnvelope, nativeEntryWriter, nativeMinidumpStripper } from './native-envelope';
+import { loadNativeEnvelope, nativeEntryWriter, nativeMinidumpStripper } from './native-queue-writer';
 import { makeNodeRequest } from './node-request';
 import { DurableQueue } from './queue';
 import { writeEntryJs, type EntryWriter } from './queue-entry';

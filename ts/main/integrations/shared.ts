@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { debug, type Client } from '@sentry/core';
-import { originOf } from '../ipc/renderer-envelope';
+import { originOf } from '../../event/url-origin';
 import { DEFAULTS, type ElectronClientOptions } from '../options';
 
 /**

@@ -15,6 +15,7 @@ import {
   type EnvelopeItem,
   type Event,
 } from '@sentry/core';
+import { originOf } from '../../event/url-origin';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -89,15 +90,5 @@ function withoutCookiesOrBodies(event: Event): void {
   delete request.data;
   if (isObject(request.headers)) {
     request.headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !PRIVATE_HEADERS.has(name.toLowerCase())));
-  }
-}
-
-/** `https://app.example/path?q` → `https://app.example`: a URL can hold personal data, an origin rarely does. */
-export function originOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.origin !== 'null' ? u.origin : `${u.protocol}//`;
-  } catch {
-    return '';
   }
 }

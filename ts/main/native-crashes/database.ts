@@ -83,6 +83,13 @@ export async function deleteReport(database: string, dump: DumpFile): Promise<vo
   await rm(path.join(database, 'attachments', id), { recursive: true, force: true }).catch(() => undefined);
 }
 
+/** Deletes a handled report; gone already is fine (another instance, or Crashpad's own clean-up). */
+export function deleteHandledReport(database: string, dump: DumpFile): Promise<void> {
+  return deleteReport(database, dump).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
 /**
  * Calls `onChange` (debounced) whenever something in the database changes, and also every `periodMs` as a safety
  * net: file watching misses events on some file systems, and a missed crash is the one thing we cannot afford.

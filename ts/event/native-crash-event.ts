@@ -1,26 +1,31 @@
 /**
- * The Sentry event of one native crash in an Electron app: the dump's facts (ts/common/event-from-report.ts) plus
+ * The Sentry event of one native crash in an Electron app: the dump's facts (./event-from-report.ts) plus
  * what Electron knows (process type, the renderer's page, why the process went away), with the user's home
  * directory scrubbed from paths and annotations unless the app sends personal data.
  */
 import * as os from 'node:os';
 import type { Event } from '@sentry/core';
-import { eventFromReport } from '../../common/event-from-report';
-import type { MinidumpReport } from '../../native/types';
-import type { GoneProcess } from '../gone-processes';
-import { originOf } from '../ipc/renderer-envelope';
-import type { MinidumpPolicy } from '../options';
+import { eventFromReport } from './event-from-report';
+import type { MinidumpReport } from '../native/types';
+import { originOf } from './url-origin';
+import type { MinidumpPolicy } from './minidump-policy';
 
 /** Annotation bounds: Crashpad allows long values; an event should not carry kilobytes of crash keys. */
 const MAX_ANNOTATIONS = 64;
 const MAX_ANNOTATION_KEY = 64;
 const MAX_ANNOTATION_VALUE = 1024;
 
+/** What Electron said about the end of the process that crashed. */
+export interface ProcessExit {
+  reason: string;
+  exitCode: number;
+}
+
 export interface CrashFacts {
   report: MinidumpReport;
   policy: MinidumpPolicy;
-  /** Electron's account of the process's death, when it was seen. */
-  gone?: GoneProcess | undefined;
+  /** Electron's account of the process's death, when it was seen (main's `GoneProcess` fits). */
+  gone?: ProcessExit | undefined;
   /** The renderer's page, when the crash was matched to a web contents. */
   url?: string | undefined;
   webContentsId?: number | undefined;

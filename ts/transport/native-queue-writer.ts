@@ -6,7 +6,7 @@ import type { Envelope } from '@sentry/core';
 import type { EntryWriter } from './queue-entry';
 import type { MinidumpStripper } from './size-policy';
 
-/** The native envelope API (`ts/native/envelope.ts`), as far as the transport uses it. */
+/** The native envelope API (`ts/envelope/native-envelope.ts`), as far as the transport uses it. */
 interface NativeEnvelopeApi {
   writeEnvelope(spec: NativeEnvelopeSpec, path: string): unknown;
   stripMinidumpMemory(src: string, dst: string): unknown;
@@ -26,7 +26,7 @@ const NATIVE_ITEM_HEADERS = new Set(['type', 'length', 'filename', 'content_type
 export function loadNativeEnvelope(): NativeEnvelopeApi | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../native/envelope') as Partial<NativeEnvelopeApi>;
+    const mod = require('../envelope/native-envelope') as Partial<NativeEnvelopeApi>;
     if (typeof mod.writeEnvelope === 'function' && typeof mod.stripMinidumpMemory === 'function') {
       return mod as NativeEnvelopeApi;
     }
@@ -44,7 +44,7 @@ export function nativeEntryWriter(api: NativeEnvelopeApi, fallback: EntryWriter)
   return async (envelope, file) => {
     const spec = toSpec(envelope);
     if (!spec) return fallback(envelope, file);
-    // Natively: temp file beside `file`, fsync, rename (ts/native/envelope.ts), so it is durable on return.
+    // Natively: temp file beside `file`, fsync, rename (ts/envelope/native-envelope.ts), so it is durable on return.
     await api.writeEnvelope(spec, file);
   };
 }

@@ -1,6 +1,6 @@
-import { MinidumpError } from './errors';
-import type { NativeBinding } from './load';
-import { inline, onPool } from './pool';
+import { MinidumpError } from '../native/errors';
+import type { NativeBinding } from '../native/load';
+import { inline, onPool } from '../native/pool';
 
 /** What every item may say about itself, beside its payload (`type`: `event`, `attachment`, `session` …). */
 interface ItemCommon {
