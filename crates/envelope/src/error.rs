@@ -16,7 +16,7 @@ pub enum EnvelopeError {
     NotAMinidump,
     /// The input claims to be a minidump but a structure it needs is truncated or malformed.
     InvalidMinidump(String),
-    /// A bug: a panic, caught before it could reach the host.
+    /// A bug: a structure the crate built itself does not hold together.
     Internal(String),
 }
 
@@ -57,15 +57,3 @@ impl fmt::Display for EnvelopeError {
 }
 
 impl std::error::Error for EnvelopeError {}
-
-/// Runs `f`, turning a panic into `EnvelopeError::Internal`: nothing unwinds into the host.
-pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, EnvelopeError>) -> Result<T, EnvelopeError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let msg = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        Err(EnvelopeError::Internal(msg))
-    })
-}

@@ -19,7 +19,7 @@ pub enum ReportError {
     Aborted,
     /// An option was out of range.
     InvalidArgument(String),
-    /// A bug: a panic inside the parser, caught before it could reach the host.
+    /// A bug: the parser could not serialise what it built.
     Internal(String),
 }
 
