@@ -13,11 +13,13 @@ mod error;
 pub mod hex;
 mod ids;
 mod mechanism;
+mod modules;
 mod options;
 mod process_type;
 pub mod report;
 pub mod stackwalk_json;
 mod symbolicate_report;
+mod threads;
 mod walk;
 
 pub use complete::{check_bytes, check_path, Check, Incomplete};
