@@ -21,6 +21,16 @@ pub enum EnvelopeError {
 }
 
 impl EnvelopeError {
+    /// Every code `code` returns, for the TypeScript contract (crates/contract); a test keeps them in step.
+    pub const CODES: &'static [&'static str] = &[
+        "ERR_IO",
+        "ERR_FILE_CHANGED",
+        "ERR_INVALID_ARGUMENT",
+        "ERR_NOT_A_MINIDUMP",
+        "ERR_INVALID_MINIDUMP",
+        "ERR_INTERNAL",
+    ];
+
     /// The stable code carried to JavaScript as `error.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -57,3 +67,22 @@ impl fmt::Display for EnvelopeError {
 }
 
 impl std::error::Error for EnvelopeError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let all = [
+            EnvelopeError::Io(String::new()),
+            EnvelopeError::FileChanged(String::new()),
+            EnvelopeError::InvalidArgument(String::new()),
+            EnvelopeError::NotAMinidump,
+            EnvelopeError::InvalidMinidump(String::new()),
+            EnvelopeError::Internal(String::new()),
+        ];
+        let codes: Vec<&str> = all.iter().map(EnvelopeError::code).collect();
+        assert_eq!(codes, EnvelopeError::CODES);
+    }
+}

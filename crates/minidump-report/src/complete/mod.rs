@@ -53,6 +53,13 @@ pub enum Incomplete {
 }
 
 impl Incomplete {
+    /// Every code `code` returns, for the TypeScript contract (crates/contract).
+    pub const CODES: &'static [&'static str] = &[
+        "ERR_NOT_A_MINIDUMP",
+        "ERR_TRUNCATED",
+        "ERR_INVALID_MINIDUMP",
+    ];
+
     /// The stable code JavaScript sees as `MinidumpCheck.code`.
     pub fn code(self) -> &'static str {
         match self {

@@ -392,3 +392,13 @@ fn the_file_source_reads_lists_in_chunks() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_check_code_is_listed() {
+    let all = [
+        Incomplete::NotAMinidump,
+        Incomplete::Truncated,
+        Incomplete::Invalid,
+    ];
+    assert_eq!(all.map(Incomplete::code), Incomplete::CODES);
+}
