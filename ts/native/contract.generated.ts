@@ -31,7 +31,7 @@ export type Thread = { id: number, name: string | null, frames: Array<Frame> | n
 
 export type CrashingThread = { id: number, name: string | null, frames: Array<Frame>, framesTruncated: boolean, 
 /**
- * Ordered as the architecture lists them, so a BTreeMap would scramble it; a Vec of pairs keeps order.
+ * The innermost frame's registers, in the order the architecture lists them.
  */
 registers: Record<string, string>, };
 

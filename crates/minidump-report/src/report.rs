@@ -127,22 +127,25 @@ pub struct CrashingThread {
     pub name: Option<String>,
     pub frames: Vec<Frame>,
     pub frames_truncated: bool,
-    /// Ordered as the architecture lists them, so a BTreeMap would scramble it; a Vec of pairs keeps order.
-    #[serde(serialize_with = "ordered_map")]
+    /// The innermost frame's registers, in the order the architecture lists them.
     #[cfg_attr(feature = "contract", ts(type = "Record<string, string>"))]
-    pub registers: Vec<(&'static str, String)>,
+    pub registers: Registers,
 }
 
-fn ordered_map<S: serde::Serializer>(
-    pairs: &[(&'static str, String)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        map.serialize_entry(k, v)?;
+/// Register names and values, serialised as a JSON object in the order the architecture lists them (a
+/// BTreeMap would scramble it). A type of its own rather than `serialize_with`, which ts-rs cannot read.
+#[derive(Debug, Clone, Default)]
+pub struct Registers(pub Vec<(&'static str, String)>);
+
+impl Serialize for Registers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
-    map.end()
 }
 
 #[derive(Debug, Clone, Serialize)]

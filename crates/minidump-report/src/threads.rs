@@ -2,7 +2,7 @@
 //! first when symbol servers are configured).
 
 use crate::options::{CancelToken, Options};
-use crate::report::{CrashingThread, Thread, Warning};
+use crate::report::{CrashingThread, Registers, Thread, Warning};
 use crate::walk::{walk, walk_raw, WalkInputs};
 use crate::{hex, ReportError};
 use minidump::{
@@ -126,7 +126,7 @@ pub(crate) fn walk_threads<P: SymbolProvider + Sync>(
         let walked = t.context.as_deref().map(|ctx| {
             let stack = stack_memory_for(t.thread, memory, ctx);
             let (frames, truncated) = walk(inputs, id, ctx, stack);
-            (frames, truncated, registers(ctx))
+            (frames, truncated, Registers(registers(ctx)))
         });
         if t.is_crashing {
             let (frames, truncated, regs) = walked.clone().unwrap_or_else(|| {
@@ -134,7 +134,7 @@ pub(crate) fn walk_threads<P: SymbolProvider + Sync>(
                     "crashing_thread_context_missing",
                     format!("thread {id} has no readable CPU context"),
                 ));
-                (Vec::new(), false, Vec::new())
+                (Vec::new(), false, Registers::default())
             });
             crashing_thread = Some(CrashingThread {
                 id,
