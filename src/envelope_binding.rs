@@ -2,7 +2,8 @@
 //! parse exports: one `Task` per job, `…Async` on the libuv pool and a `…Sync` twin, errors via `to_js`.
 //! A file of its own so that `lib.rs` stays about parsing.
 
-use super::to_js;
+use crate::guard::guarded;
+use crate::to_js;
 use envelope::{EnvelopeError, Item, Payload, Spec, Stripped, Written, DEFAULT_GZIP_LEVEL};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -154,12 +155,16 @@ impl Task for EnvelopeTask {
     type JsValue = Either<Buffer, NativeWritten>;
 
     fn compute(&mut self) -> Result<EnvelopeOutput> {
-        let spec = self.spec.view();
-        match &self.dest {
-            None => envelope::build_envelope(&spec).map(EnvelopeOutput::Bytes),
-            Some(dest) => envelope::write_envelope_file(&spec, dest).map(EnvelopeOutput::Written),
-        }
-        .map_err(to_js)
+        guarded(|| {
+            let spec = self.spec.view();
+            match &self.dest {
+                None => envelope::build_envelope(&spec).map(EnvelopeOutput::Bytes),
+                Some(dest) => {
+                    envelope::write_envelope_file(&spec, dest).map(EnvelopeOutput::Written)
+                }
+            }
+            .map_err(to_js)
+        })
     }
 
     fn resolve(&mut self, _env: Env, output: EnvelopeOutput) -> Result<Self::JsValue> {
@@ -174,19 +179,23 @@ impl Task for EnvelopeTask {
 /// ones should go to a file with `writeEnvelopeAsync`, since Electron copies every returned Buffer).
 #[napi(ts_return_type = "Promise<Buffer>")]
 pub fn build_envelope_async(spec: NativeEnvelopeSpec) -> Result<AsyncTask<EnvelopeTask>> {
-    Ok(AsyncTask::new(EnvelopeTask {
-        spec: owned(spec, |b| b.to_vec())?,
-        dest: None,
-    }))
+    guarded(|| {
+        Ok(AsyncTask::new(EnvelopeTask {
+            spec: owned(spec, |b| b.to_vec())?,
+            dest: None,
+        }))
+    })
 }
 
 /// Builds an envelope on the calling thread, reading byte items in place.
 #[napi]
 pub fn build_envelope_sync(spec: NativeEnvelopeSpec) -> Result<Buffer> {
-    let spec = owned(spec, |b| b)?;
-    envelope::build_envelope(&spec.view())
-        .map(Buffer::from)
-        .map_err(to_js)
+    guarded(|| {
+        let spec = owned(spec, |b| b)?;
+        envelope::build_envelope(&spec.view())
+            .map(Buffer::from)
+            .map_err(to_js)
+    })
 }
 
 /// Writes an envelope to `dest` atomically on the libuv thread pool, file attachments streamed from disk.
@@ -195,19 +204,23 @@ pub fn write_envelope_async(
     spec: NativeEnvelopeSpec,
     dest: String,
 ) -> Result<AsyncTask<EnvelopeTask>> {
-    Ok(AsyncTask::new(EnvelopeTask {
-        spec: owned(spec, |b| b.to_vec())?,
-        dest: Some(dest.into()),
-    }))
+    guarded(|| {
+        Ok(AsyncTask::new(EnvelopeTask {
+            spec: owned(spec, |b| b.to_vec())?,
+            dest: Some(dest.into()),
+        }))
+    })
 }
 
 /// Writes an envelope to `dest` atomically on the calling thread.
 #[napi]
 pub fn write_envelope_sync(spec: NativeEnvelopeSpec, dest: String) -> Result<NativeWritten> {
-    let spec = owned(spec, |b| b)?;
-    envelope::write_envelope_file(&spec.view(), dest.as_ref())
-        .map(written)
-        .map_err(to_js)
+    guarded(|| {
+        let spec = owned(spec, |b| b)?;
+        envelope::write_envelope_file(&spec.view(), dest.as_ref())
+            .map(written)
+            .map_err(to_js)
+    })
 }
 
 /// Copies a minidump without its non-stack memory.
@@ -221,7 +234,7 @@ impl Task for StripTask {
     type JsValue = NativeStripped;
 
     fn compute(&mut self) -> Result<Stripped> {
-        envelope::strip_minidump_memory(&self.src, &self.dst).map_err(to_js)
+        guarded(|| envelope::strip_minidump_memory(&self.src, &self.dst).map_err(to_js))
     }
 
     fn resolve(&mut self, _env: Env, output: Stripped) -> Result<NativeStripped> {
@@ -231,19 +244,23 @@ impl Task for StripTask {
 
 /// Writes `dst` as the minidump `src` with all memory but thread stacks removed, on the libuv pool.
 #[napi(ts_return_type = "Promise<NativeStripped>")]
-pub fn strip_minidump_memory_async(src: String, dst: String) -> AsyncTask<StripTask> {
-    AsyncTask::new(StripTask {
-        src: src.into(),
-        dst: dst.into(),
+pub fn strip_minidump_memory_async(src: String, dst: String) -> Result<AsyncTask<StripTask>> {
+    guarded(|| {
+        Ok(AsyncTask::new(StripTask {
+            src: src.into(),
+            dst: dst.into(),
+        }))
     })
 }
 
 /// `stripMinidumpMemoryAsync` on the calling thread.
 #[napi]
 pub fn strip_minidump_memory_sync(src: String, dst: String) -> Result<NativeStripped> {
-    envelope::strip_minidump_memory(src.as_ref(), dst.as_ref())
-        .map(stripped)
-        .map_err(to_js)
+    guarded(|| {
+        envelope::strip_minidump_memory(src.as_ref(), dst.as_ref())
+            .map(stripped)
+            .map_err(to_js)
+    })
 }
 
 /// What `downgradeEnvelopeFile*` wrote: the new gzipped envelope, how many minidumps it stripped or
@@ -290,7 +307,9 @@ impl Task for DowngradeTask {
     type JsValue = NativeDowngraded;
 
     fn compute(&mut self) -> Result<envelope::Downgraded> {
-        envelope::downgrade_envelope_file(&self.src, &self.dst, self.mode).map_err(to_js)
+        guarded(|| {
+            envelope::downgrade_envelope_file(&self.src, &self.dst, self.mode).map_err(to_js)
+        })
     }
 
     fn resolve(&mut self, _env: Env, output: envelope::Downgraded) -> Result<NativeDowngraded> {
@@ -306,11 +325,13 @@ pub fn downgrade_envelope_file_async(
     dst: String,
     mode: String,
 ) -> Result<AsyncTask<DowngradeTask>> {
-    Ok(AsyncTask::new(DowngradeTask {
-        src: src.into(),
-        dst: dst.into(),
-        mode: downgrade_mode(&mode)?,
-    }))
+    guarded(|| {
+        Ok(AsyncTask::new(DowngradeTask {
+            src: src.into(),
+            dst: dst.into(),
+            mode: downgrade_mode(&mode)?,
+        }))
+    })
 }
 
 /// `downgradeEnvelopeFileAsync` on the calling thread.
@@ -320,7 +341,9 @@ pub fn downgrade_envelope_file_sync(
     dst: String,
     mode: String,
 ) -> Result<NativeDowngraded> {
-    envelope::downgrade_envelope_file(src.as_ref(), dst.as_ref(), downgrade_mode(&mode)?)
-        .map(downgraded)
-        .map_err(to_js)
+    guarded(|| {
+        envelope::downgrade_envelope_file(src.as_ref(), dst.as_ref(), downgrade_mode(&mode)?)
+            .map(downgraded)
+            .map_err(to_js)
+    })
 }

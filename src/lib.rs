@@ -3,7 +3,9 @@
 //! starts with the stable code (`ERR_IO: …`), which `ts/native/` turns into `MinidumpError.code`.
 
 pub mod envelope_binding;
+mod guard;
 
+use guard::guarded;
 use minidump_report::{CancelToken, Options, ReportError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -213,13 +215,15 @@ impl Task for ParseTask {
     type JsValue = JsonText;
 
     fn compute(&mut self) -> Result<String> {
-        run(
-            self.input.source(),
-            &self.options,
-            &self.cancel,
-            self.output,
-        )
-        .map_err(to_js)
+        guarded(|| {
+            run(
+                self.input.source(),
+                &self.options,
+                &self.cancel,
+                self.output,
+            )
+            .map_err(to_js)
+        })
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
@@ -263,7 +267,7 @@ pub fn parse_report_async(
     options: Option<NativeOptions>,
     cancel: Option<&CancelHandle>,
 ) -> Result<AsyncTask<ParseTask>> {
-    task(input, options, cancel, Output::Report)
+    guarded(|| task(input, options, cancel, Output::Report))
 }
 
 /// Parses a minidump on the calling thread; returns the report as JSON text.
@@ -272,7 +276,7 @@ pub fn parse_report_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
 ) -> Result<JsonText> {
-    run_sync(input, options, Output::Report)
+    guarded(|| run_sync(input, options, Output::Report))
 }
 
 /// `minidump-stackwalk --json` output, every thread walked, on the libuv thread pool.
@@ -282,7 +286,7 @@ pub fn stackwalk_json_async(
     options: Option<NativeOptions>,
     cancel: Option<&CancelHandle>,
 ) -> Result<AsyncTask<ParseTask>> {
-    task(input, options, cancel, Output::StackwalkJson)
+    guarded(|| task(input, options, cancel, Output::StackwalkJson))
 }
 
 /// `minidump-stackwalk --json` output, on the calling thread.
@@ -291,7 +295,7 @@ pub fn stackwalk_json_sync(
     input: Either<String, Buffer>,
     options: Option<NativeOptions>,
 ) -> Result<JsonText> {
-    run_sync(input, options, Output::StackwalkJson)
+    guarded(|| run_sync(input, options, Output::StackwalkJson))
 }
 
 /// Fills names into a report parsed earlier without symbols (no re-walk: the dump is not needed).
@@ -305,7 +309,7 @@ impl Task for SymbolicateTask {
     type JsValue = JsonText;
 
     fn compute(&mut self) -> Result<String> {
-        minidump_report::symbolicate_report(&self.report, &self.options).map_err(to_js)
+        guarded(|| minidump_report::symbolicate_report(&self.report, &self.options).map_err(to_js))
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
@@ -319,18 +323,22 @@ pub fn symbolicate_report_async(
     report: String,
     options: Option<NativeOptions>,
 ) -> Result<AsyncTask<SymbolicateTask>> {
-    Ok(AsyncTask::new(SymbolicateTask {
-        report,
-        options: self::options(options)?,
-    }))
+    guarded(|| {
+        Ok(AsyncTask::new(SymbolicateTask {
+            report,
+            options: self::options(options)?,
+        }))
+    })
 }
 
 /// Symbolicates a report (as JSON text) on the calling thread.
 #[napi(ts_return_type = "string")]
 pub fn symbolicate_report_sync(report: String, options: Option<NativeOptions>) -> Result<JsonText> {
-    minidump_report::symbolicate_report(&report, &self::options(options)?)
-        .map(JsonText)
-        .map_err(to_js)
+    guarded(|| {
+        minidump_report::symbolicate_report(&report, &self::options(options)?)
+            .map(JsonText)
+            .map_err(to_js)
+    })
 }
 
 /// `checkMinidump`'s verdict as JavaScript receives it: `reason` and `code` are set when `complete` is false.
@@ -374,7 +382,7 @@ impl Task for CheckTask {
     type JsValue = NativeCheck;
 
     fn compute(&mut self) -> Result<minidump_report::Check> {
-        check(self.input.source()).map_err(to_js)
+        guarded(|| check(self.input.source()).map_err(to_js))
     }
 
     fn resolve(&mut self, _env: Env, output: minidump_report::Check) -> Result<NativeCheck> {
@@ -384,20 +392,24 @@ impl Task for CheckTask {
 
 /// Checks that a minidump is complete, on the libuv thread pool. I/O failures reject; verdicts resolve.
 #[napi(ts_return_type = "Promise<NativeCheck>")]
-pub fn check_minidump_async(input: Either<String, Buffer>) -> AsyncTask<CheckTask> {
-    let input = match input {
-        Either::A(path) => Input::Path(PathBuf::from(path)),
-        Either::B(bytes) => Input::Bytes(bytes.to_vec()),
-    };
-    AsyncTask::new(CheckTask { input })
+pub fn check_minidump_async(input: Either<String, Buffer>) -> Result<AsyncTask<CheckTask>> {
+    guarded(|| {
+        let input = match input {
+            Either::A(path) => Input::Path(PathBuf::from(path)),
+            Either::B(bytes) => Input::Bytes(bytes.to_vec()),
+        };
+        Ok(AsyncTask::new(CheckTask { input }))
+    })
 }
 
 /// Checks that a minidump is complete, on the calling thread, reading a JavaScript buffer in place.
 #[napi]
 pub fn check_minidump_sync(input: Either<String, Buffer>) -> Result<NativeCheck> {
-    let source = match &input {
-        Either::A(path) => Source::Path(Path::new(path)),
-        Either::B(bytes) => Source::Bytes(bytes),
-    };
-    check(source).map(native_check).map_err(to_js)
+    guarded(|| {
+        let source = match &input {
+            Either::A(path) => Source::Path(Path::new(path)),
+            Either::B(bytes) => Source::Bytes(bytes),
+        };
+        check(source).map(native_check).map_err(to_js)
+    })
 }

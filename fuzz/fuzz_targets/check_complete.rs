@@ -1,4 +1,4 @@
-//! The structural completeness check (crates/minidump-report/src/complete.rs), and what it promises about
+//! The structural completeness check (crates/minidump-report/src/complete/), and what it promises about
 //! the parser: "complete" means the report builder gets a report; "not a minidump" means it says so too.
 #![no_main]
 

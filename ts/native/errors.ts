@@ -1,16 +1,8 @@
+import { NATIVE_ERROR_CODES } from './contract.generated';
 import type { MinidumpErrorCode } from './types';
 
-const CODES: ReadonlySet<string> = new Set<MinidumpErrorCode>([
-  'ERR_IO',
-  'ERR_FILE_CHANGED',
-  'ERR_NOT_A_MINIDUMP',
-  'ERR_INVALID_MINIDUMP',
-  'ERR_TOO_LARGE',
-  'ERR_ABORTED',
-  'ERR_INVALID_ARGUMENT',
-  'ERR_INTERNAL',
-  'ERR_NO_NATIVE_BINARY',
-]);
+// The core's codes come from the Rust (contract.generated.ts); the loader adds its own.
+const CODES: ReadonlySet<string> = new Set<MinidumpErrorCode>([...NATIVE_ERROR_CODES, 'ERR_NO_NATIVE_BINARY']);
 
 /** The error every native call rejects or throws with; `code` is stable across releases. */
 export class MinidumpError extends Error {

@@ -5,6 +5,12 @@
  * sizes and counts are numbers. Fields a dump does not carry are `null`, never missing.
  */
 
+// Each interface below extends its declaration generated from the Rust (contract.generated.ts, `npm run
+// contract`): a field the Rust adds appears here, and one whose type drifts from it fails to compile. The doc
+// comments live here, in the public names.
+import type * as Contract from './contract.generated';
+import type { CheckCode, NativeErrorCode } from './contract.generated';
+
 /** A `0x`-prefixed lowercase hex string, e.g. `0x7ff6a1b20000`. */
 export type HexAddress = string;
 
@@ -14,7 +20,7 @@ export type HexAddress = string;
  */
 export type FrameTrust = 'context' | 'prewalked' | 'cfi' | 'fp' | 'cfi_scan' | 'scan' | 'none';
 
-export interface SystemInfo {
+export interface SystemInfo extends Contract.System {
   /** `Windows NT`, `Linux`, `Mac OS X`, `iOS`, `Android`, … */
   os: string;
   /** e.g. `10.0.19041`; `null` when the dump does not say. */
@@ -28,7 +34,7 @@ export interface SystemInfo {
   cpuCount: number;
 }
 
-export interface CrashInfo {
+export interface CrashInfo extends Contract.Crash {
   /** The reason as the platform names it: `SIGSEGV / SEGV_MAPERR`, `EXCEPTION_ACCESS_VIOLATION_WRITE`, … */
   reason: string;
   /** The raw exception code (Windows) or signal number (POSIX) as hex. */
@@ -45,7 +51,7 @@ export interface CrashInfo {
   machException: MachExceptionInfo | null;
 }
 
-export interface SignalInfo {
+export interface SignalInfo extends Contract.Signal {
   number: number;
   /** `si_code` (Linux), `null` when the dump has none. */
   code: number | null;
@@ -55,7 +61,7 @@ export interface SignalInfo {
   codeName: string | null;
 }
 
-export interface MachExceptionInfo {
+export interface MachExceptionInfo extends Contract.MachException {
   /** `EXC_BAD_ACCESS` is 1, … */
   exception: number;
   code: number;
@@ -64,7 +70,7 @@ export interface MachExceptionInfo {
   name: string | null;
 }
 
-export interface InlineFrame {
+export interface InlineFrame extends Contract.InlineFrame {
   /** Demangled (C++, Rust) when the symbol file holds a mangled name. */
   function: string;
   /** The name as the symbol file holds it. */
@@ -73,7 +79,7 @@ export interface InlineFrame {
   line: number | null;
 }
 
-export interface Frame {
+export interface Frame extends Contract.Frame {
   /** Position in the stack, 0 is the innermost frame. */
   index: number;
   /**
@@ -102,7 +108,7 @@ export interface Frame {
   inlines: InlineFrame[];
 }
 
-export interface ThreadInfo {
+export interface ThreadInfo extends Contract.Thread {
   id: number;
   name: string | null;
   /**
@@ -114,13 +120,13 @@ export interface ThreadInfo {
   framesTruncated: boolean;
 }
 
-export interface CrashingThread extends ThreadInfo {
+export interface CrashingThread extends ThreadInfo, Contract.CrashingThread {
   frames: Frame[];
   /** Registers of the innermost frame, named as the architecture names them. */
   registers: Record<string, HexAddress>;
 }
 
-export interface ModuleInfo {
+export interface ModuleInfo extends Contract.Module {
   codeFile: string;
   baseAddress: HexAddress;
   size: number;
@@ -134,7 +140,7 @@ export interface ModuleInfo {
   symbolsLoaded: boolean;
 }
 
-export interface UnloadedModuleInfo {
+export interface UnloadedModuleInfo extends Contract.UnloadedModule {
   codeFile: string;
   baseAddress: HexAddress;
   size: number;
@@ -145,7 +151,7 @@ export interface UnloadedModuleInfo {
   codeId: string | null;
 }
 
-export interface AnnotationObject {
+export interface AnnotationObject extends Contract.AnnotationObject {
   name: string;
   /** Crashpad's annotation type: 1 string, >= 0x8000 user defined. */
   type: number;
@@ -153,7 +159,7 @@ export interface AnnotationObject {
   value: string;
 }
 
-export interface ModuleAnnotations {
+export interface ModuleAnnotations extends Contract.ModuleAnnotations {
   /** Index into `modules`. */
   moduleIndex: number;
   /** The module's code file, when the index is valid. */
@@ -163,7 +169,7 @@ export interface ModuleAnnotations {
   annotationObjects: AnnotationObject[];
 }
 
-export interface CrashpadInfo {
+export interface CrashpadInfo extends Contract.Crashpad {
   /** Crashpad's report UUID. */
   reportId: string;
   clientId: string;
@@ -172,13 +178,13 @@ export interface CrashpadInfo {
   modules: ModuleAnnotations[];
 }
 
-export interface Warning {
+export interface Warning extends Contract.Warning {
   /** Stable identifier, e.g. `crashpad_module_unreadable`, `thread_list_missing`. */
   code: string;
   message: string;
 }
 
-export interface MinidumpReport {
+export interface MinidumpReport extends Contract.Report {
   system: SystemInfo;
   /** `null` when the dump has no exception: a valid dump of a process that did not crash. */
   crash: CrashInfo | null;
@@ -235,21 +241,16 @@ export interface ParseOptions {
  * - `ERR_INVALID_MINIDUMP`: everything lies inside it, but its structures are inconsistent, or one of the
  *   streams a usable crash needs (system info, thread list, module list) is missing: waiting will not help.
  */
-export type MinidumpCheckCode = 'ERR_NOT_A_MINIDUMP' | 'ERR_TRUNCATED' | 'ERR_INVALID_MINIDUMP';
+export type MinidumpCheckCode = CheckCode;
 
 /** The verdict of `checkMinidump`; `size` is the input's size in bytes as it was checked. */
 export type MinidumpCheck =
   | { complete: true; size: number }
   | { complete: false; size: number; reason: string; code: MinidumpCheckCode };
 
-/** Stable error codes carried by `MinidumpError.code`. */
-export type MinidumpErrorCode =
-  | 'ERR_IO'
-  | 'ERR_FILE_CHANGED'
-  | 'ERR_NOT_A_MINIDUMP'
-  | 'ERR_INVALID_MINIDUMP'
-  | 'ERR_TOO_LARGE'
-  | 'ERR_ABORTED'
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_INTERNAL'
-  | 'ERR_NO_NATIVE_BINARY';
+/**
+ * Stable error codes carried by `MinidumpError.code`: the native core's (`ERR_IO`, `ERR_FILE_CHANGED`,
+ * `ERR_NOT_A_MINIDUMP`, `ERR_INVALID_MINIDUMP`, `ERR_TOO_LARGE`, `ERR_ABORTED`, `ERR_INVALID_ARGUMENT`,
+ * `ERR_INTERNAL`) and the loader's `ERR_NO_NATIVE_BINARY`.
+ */
+export type MinidumpErrorCode = NativeErrorCode | 'ERR_NO_NATIVE_BINARY';

@@ -27,38 +27,36 @@ pub fn write_atomic(
     dest: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), EnvelopeError>,
 ) -> Result<Written, EnvelopeError> {
-    crate::error::guarded(|| {
-        let name = dest.file_name().ok_or_else(|| {
-            EnvelopeError::InvalidArgument(format!("{}: not a file path", dest.display()))
-        })?;
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let temp = TempFile::create(&dir, &name.to_string_lossy())?;
-        let mut out = BufWriter::with_capacity(
-            WRITE_BUFFER,
-            Hashing {
-                file: temp.file(),
-                hasher: Sha256::new(),
-                bytes: 0,
-            },
-        );
-        fill(&mut out)?;
-        let hashing = out
-            .into_inner()
-            .map_err(|e| EnvelopeError::io(&temp.path, e.into_error()))?;
-        let (bytes, digest) = (hashing.bytes, hashing.hasher.finalize());
-        temp.file()
-            .sync_all()
-            .map_err(|e| EnvelopeError::io(&temp.path, e))?;
-        temp.persist(dest)?;
-        sync_dir(&dir)?;
-        Ok(Written {
-            path: dest.to_path_buf(),
-            bytes,
-            sha256: hex(&digest),
-        })
+    let name = dest.file_name().ok_or_else(|| {
+        EnvelopeError::InvalidArgument(format!("{}: not a file path", dest.display()))
+    })?;
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = TempFile::create(&dir, &name.to_string_lossy())?;
+    let mut out = BufWriter::with_capacity(
+        WRITE_BUFFER,
+        Hashing {
+            file: temp.file(),
+            hasher: Sha256::new(),
+            bytes: 0,
+        },
+    );
+    fill(&mut out)?;
+    let hashing = out
+        .into_inner()
+        .map_err(|e| EnvelopeError::io(&temp.path, e.into_error()))?;
+    let (bytes, digest) = (hashing.bytes, hashing.hasher.finalize());
+    temp.file()
+        .sync_all()
+        .map_err(|e| EnvelopeError::io(&temp.path, e))?;
+    temp.persist(dest)?;
+    sync_dir(&dir)?;
+    Ok(Written {
+        path: dest.to_path_buf(),
+        bytes,
+        sha256: hex(&digest),
     })
 }
 

@@ -6,7 +6,7 @@
 
 use crate::atomic::{write_atomic, Written};
 use crate::envelope::DEFAULT_GZIP_LEVEL;
-use crate::error::{guarded, EnvelopeError};
+use crate::error::EnvelopeError;
 use crate::gzip::GzipWriter;
 use crate::strip::strip_minidump_memory;
 use flate2::read::MultiGzDecoder;
@@ -42,113 +42,111 @@ pub fn downgrade_envelope_file(
     dst: &Path,
     mode: DowngradeMode,
 ) -> Result<Downgraded, EnvelopeError> {
-    guarded(|| {
-        let io = |e| EnvelopeError::io(src, e);
-        let mut file = File::open(src).map_err(io)?;
-        let mut magic = [0u8; 2];
-        let gz = file.read(&mut magic).map_err(io)? == 2 && magic == [0x1f, 0x8b];
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        let mut input: Box<dyn BufRead> = if gz {
-            Box::new(BufReader::with_capacity(
-                256 * 1024,
-                MultiGzDecoder::new(file),
-            ))
-        } else {
-            Box::new(BufReader::with_capacity(256 * 1024, file))
-        };
-        let scratch_dir = match dst.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let scratch_name = dst
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (mut minidumps, mut attachments) = (0, 0);
-        let written = write_atomic(dst, |out| {
-            let mut gz = GzipWriter::new(out, DEFAULT_GZIP_LEVEL);
-            let header = read_line(&mut input, src)?
-                .ok_or_else(|| bad(src, "empty file: no envelope header"))?;
-            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header).map_err(
-                |e| {
-                    bad(
-                        src,
-                        &format!("the envelope header is not a JSON object: {e}"),
-                    )
-                },
-            )?;
-            gz.write_all(&header).map_err(out_err)?;
-            while let Some(line) = read_line(&mut input, src)? {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue; // the envelope's closing newline
-                }
-                let mut item: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_slice(&line)
-                        .map_err(|e| bad(src, &format!("an item header is not JSON: {e}")))?;
-                let is_attachment = item.get("type").and_then(|v| v.as_str()) == Some("attachment");
-                let is_minidump = is_attachment
-                    && item.get("attachment_type").and_then(|v| v.as_str()) == Some(MINIDUMP);
-                let length = item.get("length").and_then(|v| v.as_u64());
-                if !is_minidump {
-                    attachments += usize::from(is_attachment);
-                    gz.write_all(b"\n").map_err(out_err)?;
-                    gz.write_all(&line).map_err(out_err)?;
-                    gz.write_all(b"\n").map_err(out_err)?;
-                    match length {
-                        Some(n) => copy_exact(&mut input, &mut gz, n, src)?,
-                        None => {
-                            let payload = read_line(&mut input, src)?.unwrap_or_default();
-                            gz.write_all(&payload).map_err(out_err)?;
-                        }
-                    }
-                    skip_newline(&mut input, src)?;
-                    continue;
-                }
-                minidumps += 1;
-                match mode {
-                    DowngradeMode::DropMinidump => match length {
-                        Some(n) => copy_exact(&mut input, &mut io::sink(), n, src)?,
-                        None => drop(read_line(&mut input, src)?),
-                    },
-                    DowngradeMode::StripMinidumpMemory => {
-                        let raw = Scratch::new(&scratch_dir, &scratch_name, "dump");
-                        let stripped = Scratch::new(&scratch_dir, &scratch_name, "stripped");
-                        {
-                            let mut f =
-                                File::create(&raw.0).map_err(|e| EnvelopeError::io(&raw.0, e))?;
-                            match length {
-                                Some(n) => copy_exact(&mut input, &mut f, n, src)?,
-                                None => {
-                                    let payload = read_line(&mut input, src)?.unwrap_or_default();
-                                    f.write_all(&payload)
-                                        .map_err(|e| EnvelopeError::io(&raw.0, e))?;
-                                }
-                            }
-                        }
-                        let s = strip_minidump_memory(&raw.0, &stripped.0)?;
-                        drop(raw);
-                        item.insert("length".into(), s.bytes.into());
-                        gz.write_all(b"\n").map_err(out_err)?;
-                        serde_json::to_writer(&mut gz, &item)
-                            .map_err(|e| EnvelopeError::Internal(e.to_string()))?;
-                        gz.write_all(b"\n").map_err(out_err)?;
-                        let mut f = File::open(&stripped.0)
-                            .map_err(|e| EnvelopeError::io(&stripped.0, e))?;
-                        copy_exact(&mut f, &mut gz, s.bytes, &stripped.0)?;
-                        attachments += 1;
+    let io = |e| EnvelopeError::io(src, e);
+    let mut file = File::open(src).map_err(io)?;
+    let mut magic = [0u8; 2];
+    let gz = file.read(&mut magic).map_err(io)? == 2 && magic == [0x1f, 0x8b];
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut input: Box<dyn BufRead> = if gz {
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            MultiGzDecoder::new(file),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(256 * 1024, file))
+    };
+    let scratch_dir = match dst.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let scratch_name = dst
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (mut minidumps, mut attachments) = (0, 0);
+    let written = write_atomic(dst, |out| {
+        let mut gz = GzipWriter::new(out, DEFAULT_GZIP_LEVEL);
+        let header = read_line(&mut input, src)?
+            .ok_or_else(|| bad(src, "empty file: no envelope header"))?;
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header).map_err(
+            |e| {
+                bad(
+                    src,
+                    &format!("the envelope header is not a JSON object: {e}"),
+                )
+            },
+        )?;
+        gz.write_all(&header).map_err(out_err)?;
+        while let Some(line) = read_line(&mut input, src)? {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue; // the envelope's closing newline
+            }
+            let mut item: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(&line)
+                    .map_err(|e| bad(src, &format!("an item header is not JSON: {e}")))?;
+            let is_attachment = item.get("type").and_then(|v| v.as_str()) == Some("attachment");
+            let is_minidump = is_attachment
+                && item.get("attachment_type").and_then(|v| v.as_str()) == Some(MINIDUMP);
+            let length = item.get("length").and_then(|v| v.as_u64());
+            if !is_minidump {
+                attachments += usize::from(is_attachment);
+                gz.write_all(b"\n").map_err(out_err)?;
+                gz.write_all(&line).map_err(out_err)?;
+                gz.write_all(b"\n").map_err(out_err)?;
+                match length {
+                    Some(n) => copy_exact(&mut input, &mut gz, n, src)?,
+                    None => {
+                        let payload = read_line(&mut input, src)?.unwrap_or_default();
+                        gz.write_all(&payload).map_err(out_err)?;
                     }
                 }
                 skip_newline(&mut input, src)?;
+                continue;
             }
-            gz.write_all(b"\n").map_err(out_err)?;
-            gz.finish().map_err(out_err)?;
-            Ok(())
-        })?;
-        Ok(Downgraded {
-            written,
-            minidumps,
-            attachments,
-        })
+            minidumps += 1;
+            match mode {
+                DowngradeMode::DropMinidump => match length {
+                    Some(n) => copy_exact(&mut input, &mut io::sink(), n, src)?,
+                    None => drop(read_line(&mut input, src)?),
+                },
+                DowngradeMode::StripMinidumpMemory => {
+                    let raw = Scratch::new(&scratch_dir, &scratch_name, "dump");
+                    let stripped = Scratch::new(&scratch_dir, &scratch_name, "stripped");
+                    {
+                        let mut f =
+                            File::create(&raw.0).map_err(|e| EnvelopeError::io(&raw.0, e))?;
+                        match length {
+                            Some(n) => copy_exact(&mut input, &mut f, n, src)?,
+                            None => {
+                                let payload = read_line(&mut input, src)?.unwrap_or_default();
+                                f.write_all(&payload)
+                                    .map_err(|e| EnvelopeError::io(&raw.0, e))?;
+                            }
+                        }
+                    }
+                    let s = strip_minidump_memory(&raw.0, &stripped.0)?;
+                    drop(raw);
+                    item.insert("length".into(), s.bytes.into());
+                    gz.write_all(b"\n").map_err(out_err)?;
+                    serde_json::to_writer(&mut gz, &item)
+                        .map_err(|e| EnvelopeError::Internal(e.to_string()))?;
+                    gz.write_all(b"\n").map_err(out_err)?;
+                    let mut f =
+                        File::open(&stripped.0).map_err(|e| EnvelopeError::io(&stripped.0, e))?;
+                    copy_exact(&mut f, &mut gz, s.bytes, &stripped.0)?;
+                    attachments += 1;
+                }
+            }
+            skip_newline(&mut input, src)?;
+        }
+        gz.write_all(b"\n").map_err(out_err)?;
+        gz.finish().map_err(out_err)?;
+        Ok(())
+    })?;
+    Ok(Downgraded {
+        written,
+        minidumps,
+        attachments,
     })
 }
 

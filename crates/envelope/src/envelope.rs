@@ -103,25 +103,23 @@ fn compact_json(text: &str) -> Vec<u8> {
 
 /// Writes the envelope to `out` (gzipped when the spec says so); returns the bytes written to `out`.
 pub fn write_envelope<W: Write>(spec: &Spec<'_>, out: W) -> Result<u64, EnvelopeError> {
-    crate::error::guarded(|| {
-        let header = validate(spec)?;
-        let mut counted = Counting {
-            inner: out,
-            bytes: 0,
-        };
-        match spec.gzip {
-            Some(level) => {
-                // Our gzip writer, not flate2's: zlib-rs deflate for compressible bytes, stored blocks
-                // written directly for incompressible runs; why and what it gains: src/gzip.rs.
-                let mut gz = GzipWriter::new(&mut counted, level);
-                write_plain(spec, &header, &mut gz)?;
-                gz.finish().map_err(out_err)?;
-            }
-            None => write_plain(spec, &header, &mut counted)?,
+    let header = validate(spec)?;
+    let mut counted = Counting {
+        inner: out,
+        bytes: 0,
+    };
+    match spec.gzip {
+        Some(level) => {
+            // Our gzip writer, not flate2's: zlib-rs deflate for compressible bytes, stored blocks
+            // written directly for incompressible runs; why and what it gains: src/gzip.rs.
+            let mut gz = GzipWriter::new(&mut counted, level);
+            write_plain(spec, &header, &mut gz)?;
+            gz.finish().map_err(out_err)?;
         }
-        counted.inner.flush().map_err(out_err)?;
-        Ok(counted.bytes)
-    })
+        None => write_plain(spec, &header, &mut counted)?,
+    }
+    counted.inner.flush().map_err(out_err)?;
+    Ok(counted.bytes)
 }
 
 /// Builds the whole envelope in memory: for small envelopes (no large attachment).

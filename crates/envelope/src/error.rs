@@ -16,11 +16,21 @@ pub enum EnvelopeError {
     NotAMinidump,
     /// The input claims to be a minidump but a structure it needs is truncated or malformed.
     InvalidMinidump(String),
-    /// A bug: a panic, caught before it could reach the host.
+    /// A bug: a structure the crate built itself does not hold together.
     Internal(String),
 }
 
 impl EnvelopeError {
+    /// Every code `code` returns, for the TypeScript contract (crates/contract); a test keeps them in step.
+    pub const CODES: &'static [&'static str] = &[
+        "ERR_IO",
+        "ERR_FILE_CHANGED",
+        "ERR_INVALID_ARGUMENT",
+        "ERR_NOT_A_MINIDUMP",
+        "ERR_INVALID_MINIDUMP",
+        "ERR_INTERNAL",
+    ];
+
     /// The stable code carried to JavaScript as `error.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -58,14 +68,21 @@ impl fmt::Display for EnvelopeError {
 
 impl std::error::Error for EnvelopeError {}
 
-/// Runs `f`, turning a panic into `EnvelopeError::Internal`: nothing unwinds into the host.
-pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, EnvelopeError>) -> Result<T, EnvelopeError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let msg = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        Err(EnvelopeError::Internal(msg))
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let all = [
+            EnvelopeError::Io(String::new()),
+            EnvelopeError::FileChanged(String::new()),
+            EnvelopeError::InvalidArgument(String::new()),
+            EnvelopeError::NotAMinidump,
+            EnvelopeError::InvalidMinidump(String::new()),
+            EnvelopeError::Internal(String::new()),
+        ];
+        let codes: Vec<&str> = all.iter().map(EnvelopeError::code).collect();
+        assert_eq!(codes, EnvelopeError::CODES);
+    }
 }

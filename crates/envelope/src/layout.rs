@@ -1,8 +1,13 @@
-//! The few minidump structures that stripping rewrites, read straight from the file by offset (per
-//! minidump-common's `format.rs`, little-endian): header, directory, thread list, memory lists. The
+//! The few minidump structures that stripping rewrites, read as minidump-common's structs with scroll's
+//! `Pread` (little-endian), as rust-minidump reads them: header, directory, thread list, memory lists. The
 //! `minidump` crate reads dumps; it does not say where a structure lies in the file, which a rewrite needs.
 
 use crate::error::EnvelopeError;
+use minidump_common::format::{
+    MINIDUMP_DIRECTORY, MINIDUMP_HEADER, MINIDUMP_MEMORY_DESCRIPTOR, MINIDUMP_MEMORY_DESCRIPTOR64,
+    MINIDUMP_THREAD,
+};
+use scroll::{ctx::TryFromCtx, Pread, LE};
 use std::io::{Read, Seek, SeekFrom};
 
 pub const THREAD_LIST: u32 = 3;
@@ -16,6 +21,9 @@ const HEADER_SIZE: u64 = 32;
 pub const DIR_ENTRY: u64 = 12;
 const THREAD_SIZE: u64 = 48;
 const MEM_DESC: u64 = 16;
+/// Where a `MINIDUMP_THREAD`'s stack descriptor starts (after id, suspend count, priority class and
+/// priority, u32 each, and the u64 TEB): the descriptor's RVA is what a strip patches.
+const STACK_FIELD: u64 = 24;
 
 /// One `MINIDUMP_DIRECTORY` entry and the file offset of the entry itself.
 #[derive(Debug, Clone, Copy)]
@@ -93,12 +101,14 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn u32_at(b: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes(b[o..o + 4].try_into().expect("4 bytes"))
-}
-
-fn u64_at(b: &[u8], o: usize) -> u64 {
-    u64::from_le_bytes(b[o..o + 8].try_into().expect("8 bytes"))
+/// The structure `T` at `offset` in `bytes`, which the caller has checked holds it.
+fn at<'b, T>(bytes: &'b [u8], offset: u64, what: &str) -> Result<T, EnvelopeError>
+where
+    T: TryFromCtx<'b, scroll::Endian, Error = scroll::Error>,
+{
+    bytes
+        .pread_with(offset as usize, LE)
+        .map_err(|e| invalid(format!("{what}: {e}")))
 }
 
 /// Entries start after the count, or after 4 bytes of padding that some writers put there
@@ -130,7 +140,7 @@ fn list(
             blob.len()
         )));
     }
-    let n = u64::from(u32_at(&blob, 0));
+    let n = u64::from(at::<u32>(&blob, 0, what)?);
     let at = entries_start(s.size.into(), n, entry)?;
     Ok((blob, n, at))
 }
@@ -155,17 +165,17 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
     if r.len < 4 {
         return Err(EnvelopeError::NotAMinidump);
     }
-    let sig = u32_at(&r.bytes(0, 4, "signature")?, 0);
+    let sig: u32 = at(&r.bytes(0, 4, "signature")?, 0, "signature")?;
     if sig == SIGNATURE.swap_bytes() {
         return Err(invalid("big-endian minidumps are not supported"));
     }
     if sig != SIGNATURE {
         return Err(EnvelopeError::NotAMinidump);
     }
-    let header = r.bytes(0, HEADER_SIZE, "header")?;
+    let header: MINIDUMP_HEADER = at(&r.bytes(0, HEADER_SIZE, "header")?, 0, "header")?;
     let (count, dir_rva) = (
-        u64::from(u32_at(&header, 8)),
-        u64::from(u32_at(&header, 12)),
+        u64::from(header.stream_count),
+        u64::from(header.stream_directory_rva),
     );
     let dir = r.bytes(dir_rva, count * DIR_ENTRY, "stream directory")?;
     let mut layout = Layout {
@@ -173,13 +183,14 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
         directory: (dir_rva, count * DIR_ENTRY),
         ..Default::default()
     };
-    for i in 0..count as usize {
-        let o = i * DIR_ENTRY as usize;
+    for i in 0..count {
+        let o = i * DIR_ENTRY;
+        let entry: MINIDUMP_DIRECTORY = at(&dir, o, "stream directory")?;
         layout.streams.push(Stream {
-            entry_offset: dir_rva + o as u64,
-            stream_type: u32_at(&dir, o),
-            size: u32_at(&dir, o + 4),
-            rva: u32_at(&dir, o + 8),
+            entry_offset: dir_rva + o,
+            stream_type: entry.stream_type,
+            size: entry.location.data_size,
+            rva: entry.location.rva,
         });
     }
     // Readers (rust-minidump) use the last stream of a type when the directory names several.
@@ -193,28 +204,35 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
     };
     let (threads, memory, memory64) = (last(THREAD_LIST), last(MEMORY_LIST), last(MEMORY64_LIST));
     if let Some(s) = threads {
-        let (blob, n, at) = list(r, s, THREAD_SIZE, "thread list")?;
+        let (blob, n, first) = list(r, s, THREAD_SIZE, "thread list")?;
         for i in 0..n {
-            let o = (at + i * THREAD_SIZE) as usize;
-            let (start, size) = (u64_at(&blob, o + 24), u64::from(u32_at(&blob, o + 32)));
+            let o = first + i * THREAD_SIZE;
+            let thread: MINIDUMP_THREAD = at(&blob, o, "thread list")?;
+            let (start, size) = (
+                thread.stack.start_of_memory_range,
+                u64::from(thread.stack.memory.data_size),
+            );
             in_address_space(start, size, || format!("thread {i}'s stack"))?;
             layout.stacks.push(Stack {
-                desc_offset: u64::from(s.rva) + o as u64 + 24,
+                desc_offset: u64::from(s.rva) + o + STACK_FIELD,
                 start,
                 size,
-                rva: u32_at(&blob, o + 36),
-                context: (u32_at(&blob, o + 44).into(), u32_at(&blob, o + 40).into()),
+                rva: thread.stack.memory.rva,
+                context: (
+                    thread.thread_context.rva.into(),
+                    thread.thread_context.data_size.into(),
+                ),
             });
         }
     }
     if let Some(s) = memory {
-        let (blob, n, at) = list(r, s, MEM_DESC, "memory list")?;
+        let (blob, n, first) = list(r, s, MEM_DESC, "memory list")?;
         for i in 0..n {
-            let o = (at + i * MEM_DESC) as usize;
+            let desc: MINIDUMP_MEMORY_DESCRIPTOR = at(&blob, first + i * MEM_DESC, "memory list")?;
             let region = Region {
-                start: u64_at(&blob, o),
-                size: u32_at(&blob, o + 8).into(),
-                offset: u32_at(&blob, o + 12).into(),
+                start: desc.start_of_memory_range,
+                size: desc.memory.data_size.into(),
+                offset: desc.memory.rva.into(),
             };
             if region.offset + region.size > r.len {
                 return Err(invalid(format!("memory region {i} lies outside the file")));
@@ -224,15 +242,21 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
         }
     }
     if let Some(s) = memory64 {
+        // MINIDUMP_MEMORY64_LIST: a u64 count, the u64 file offset of the first region's bytes (the others
+        // follow it back to back), then the descriptors.
         let head = r.bytes(s.rva.into(), 16, "memory64 list")?;
-        let (n, mut offset) = (u64_at(&head, 0), u64_at(&head, 8));
+        let (n, mut offset): (u64, u64) = (
+            at(&head, 0, "memory64 list")?,
+            at(&head, 8, "memory64 list")?,
+        );
         let descs = r.bytes(
             u64::from(s.rva) + 16,
             n.saturating_mul(MEM_DESC),
             "memory64 list",
         )?;
-        for i in 0..n as usize {
-            let (start, size) = (u64_at(&descs, i * 16), u64_at(&descs, i * 16 + 8));
+        for i in 0..n {
+            let desc: MINIDUMP_MEMORY_DESCRIPTOR64 = at(&descs, i * MEM_DESC, "memory64 list")?;
+            let (start, size) = (desc.start_of_memory_range, desc.data_size);
             in_address_space(start, size, || format!("memory64 region {i}"))?;
             layout.memory64.push(Region {
                 start,

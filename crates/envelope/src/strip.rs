@@ -10,7 +10,7 @@
 
 use crate::atomic::write_atomic;
 use crate::envelope::Counting;
-use crate::error::{guarded, EnvelopeError};
+use crate::error::EnvelopeError;
 use crate::layout::{self, Layout, Reader, Region, Source, MEMORY64_LIST, MEMORY_LIST, UNUSED};
 use std::fs::File;
 use std::io::{Cursor, SeekFrom, Write};
@@ -41,40 +41,36 @@ struct Plan {
 
 /// Writes `dst` (atomically) as `src` with every memory region that is not a thread's stack removed.
 pub fn strip_minidump_memory(src: &Path, dst: &Path) -> Result<Stripped, EnvelopeError> {
-    guarded(|| {
-        let io = |e| EnvelopeError::io(src, e);
-        let mut file = File::open(src).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
-        let mut reader = Reader::new(&mut file, len);
-        let layout = layout::read(&mut reader)?;
-        let plan = plan(&layout, &mut reader)?;
-        let written = write_atomic(dst, |out| emit(&plan, &mut file, &io, out))?;
-        Ok(Stripped {
-            bytes: written.bytes,
-            kept_regions: plan.kept,
-            dropped_regions: plan.dropped,
-        })
+    let io = |e| EnvelopeError::io(src, e);
+    let mut file = File::open(src).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut reader = Reader::new(&mut file, len);
+    let layout = layout::read(&mut reader)?;
+    let plan = plan(&layout, &mut reader)?;
+    let written = write_atomic(dst, |out| emit(&plan, &mut file, &io, out))?;
+    Ok(Stripped {
+        bytes: written.bytes,
+        kept_regions: plan.kept,
+        dropped_regions: plan.dropped,
     })
 }
 
 /// `strip_minidump_memory` for a dump held in memory, written to `out`.
 pub fn strip_minidump_bytes(src: &[u8], out: &mut dyn Write) -> Result<Stripped, EnvelopeError> {
-    guarded(|| {
-        let mut cursor = Cursor::new(src);
-        let mut reader = Reader::new(&mut cursor, src.len() as u64);
-        let layout = layout::read(&mut reader)?;
-        let plan = plan(&layout, &mut reader)?;
-        let mut counted = Counting {
-            inner: out,
-            bytes: 0,
-        };
-        let io = |e| EnvelopeError::Io(format!("cannot read the minidump: {e}"));
-        emit(&plan, &mut cursor, &io, &mut counted)?;
-        Ok(Stripped {
-            bytes: counted.bytes,
-            kept_regions: plan.kept,
-            dropped_regions: plan.dropped,
-        })
+    let mut cursor = Cursor::new(src);
+    let mut reader = Reader::new(&mut cursor, src.len() as u64);
+    let layout = layout::read(&mut reader)?;
+    let plan = plan(&layout, &mut reader)?;
+    let mut counted = Counting {
+        inner: out,
+        bytes: 0,
+    };
+    let io = |e| EnvelopeError::Io(format!("cannot read the minidump: {e}"));
+    emit(&plan, &mut cursor, &io, &mut counted)?;
+    Ok(Stripped {
+        bytes: counted.bytes,
+        kept_regions: plan.kept,
+        dropped_regions: plan.dropped,
     })
 }
 
@@ -343,7 +339,7 @@ mod tests {
     }
 
     /// Header (one stream, directory at 0x20), a thread list entry of 2 bytes at 0x2c, and those bytes:
-    /// reading its count ran off the stream (a caught panic, `ERR_INTERNAL`).
+    /// reading its count ran off the stream (once a panic, `ERR_INTERNAL`).
     const THREAD_LIST_WITHOUT_ROOM_FOR_ITS_COUNT: &[u8] = b"MDMP\x93\xa7\0\0\x01\0\0\0\x20\0\0\0\
         \0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\
         \x03\0\0\0\x02\0\0\0\x2c\0\0\0\

@@ -1,22 +1,20 @@
 //! Turns a read `Minidump` into a `Report`: the crash, the crashing thread walked, modules, annotations.
 
 use crate::options::{CancelToken, Options};
-use crate::report::{
-    CrashingThread, Module as ModuleReport, Report, System, Thread, UnloadedModule, Warning,
-};
-use crate::walk::{walk, walk_raw, WalkInputs};
-use crate::{crashpad, hex, ids, mechanism, process_type, ReportError};
+use crate::report::{Report, System, Warning};
+use crate::threads::{self, Selection};
+use crate::walk::WalkInputs;
+use crate::{crashpad, mechanism, modules, process_type, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::system_info::{Cpu, Os};
 use minidump::{
-    Minidump, MinidumpAssertion, MinidumpBreakpadInfo, MinidumpContext, MinidumpException,
-    MinidumpMiscInfo, MinidumpModuleList, MinidumpSystemInfo, MinidumpThread, MinidumpThreadList,
-    MinidumpThreadNames, MinidumpUnloadedModuleList, Module, UnifiedMemory, UnifiedMemoryList,
+    Minidump, MinidumpAssertion, MinidumpBreakpadInfo, MinidumpException, MinidumpMiscInfo,
+    MinidumpModuleList, MinidumpSystemInfo, MinidumpThreadList, MinidumpThreadNames,
 };
 use minidump_unwind::SymbolProvider;
 use minidump_unwind::SystemInfo as UnwindSystemInfo;
 use std::time::{Duration, SystemTime};
-use symbol_store::{NoSymbols, Status, SymbolStore};
+use symbol_store::{NoSymbols, SymbolStore};
 
 pub fn report(
     dump: &Minidump<'_, &[u8]>,
@@ -100,102 +98,30 @@ pub fn report(
         max_frames: options.max_frames,
     };
 
-    // Which threads to walk, and from which CPU context.
-    let mut targets = Vec::new();
-    for thread in thread_list.as_ref().map_or(&[][..], |l| &l.threads[..]) {
-        let id = thread.raw.thread_id;
-        let is_crashing = crashing_id == Some(id);
-        let asked = options.all_threads || options.thread_ids.contains(&id);
-        // The thread that wrote the dump (Breakpad's in-process handler) has nothing to say about the crash.
-        let walkable = (is_crashing || asked) && dump_thread_id != Some(id);
-        let context = match (&sys_stream, walkable) {
-            (Some(sys), true) => {
-                // The crashing thread's own context is the signal handler's; the exception's is the fault's.
-                let from_exception = exception
-                    .as_ref()
-                    .filter(|_| is_crashing)
-                    .and_then(|e| e.context(sys, misc.as_ref()));
-                from_exception.or_else(|| thread.context(sys, misc.as_ref()))
-            }
-            _ => None,
-        };
-        targets.push((thread, is_crashing, asked, context));
-    }
-
+    let pick = Selection {
+        sys: sys_stream.as_ref(),
+        misc: misc.as_ref(),
+        exception: exception.as_ref(),
+        crashing_id,
+        dump_thread_id,
+    };
+    let listed = thread_list.as_ref().map_or(&[][..], |l| &l.threads[..]);
+    let targets = threads::targets(listed, &pick, options);
     if options.symbol_servers.is_empty() {
         cancel.check()?;
     } else {
-        // A quick walk without symbols names the modules on the stacks, whose symbols are then fetched in
-        // parallel; the real walk below finds them in the store (and fetches any module it discovers anew).
-        let bare = WalkInputs {
-            modules: &modules,
-            system_info: &unwind_system,
-            symbols: &NoSymbols,
-            max_frames: options.max_frames,
-        };
-        let mut wanted: Vec<&(dyn Module + Sync)> = Vec::new();
-        for (thread, _, _, context) in &targets {
-            cancel.check()?;
-            if let Some(ctx) = context.as_deref() {
-                let stack = stack_memory_for(thread, &memory, ctx);
-                for f in walk_raw(&bare, thread.raw.thread_id, ctx, stack)
-                    .frames
-                    .iter()
-                    .take(options.max_frames)
-                {
-                    if let Some(m) = modules.module_at_address(f.instruction) {
-                        if !wanted.iter().any(|w| w.base_address() == m.base_address()) {
-                            wanted.push(m);
-                        }
-                    }
-                }
-            }
-        }
-        store.prefetch(&wanted);
+        threads::prefetch(
+            &targets,
+            &modules,
+            &unwind_system,
+            &memory,
+            &store,
+            options,
+            cancel,
+        )?;
     }
-
-    let mut crashing_thread = None;
-    let mut threads = Vec::new();
-    for (thread, is_crashing, asked, context) in &targets {
-        cancel.check()?;
-        let id = thread.raw.thread_id;
-        // An empty name is no name: report `null` rather than a blank the UI would have to special-case.
-        let name = names
-            .get_name(id)
-            .filter(|n| !n.is_empty())
-            .map(|n| n.into_owned());
-        let walked = context.as_deref().map(|ctx| {
-            let stack = stack_memory_for(thread, &memory, ctx);
-            let (frames, truncated) = walk(&inputs, id, ctx, stack);
-            (frames, truncated, registers(ctx))
-        });
-        if *is_crashing {
-            let (frames, truncated, regs) = walked.clone().unwrap_or_else(|| {
-                warnings.push(Warning::new(
-                    "crashing_thread_context_missing",
-                    format!("thread {id} has no readable CPU context"),
-                ));
-                (Vec::new(), false, Vec::new())
-            });
-            crashing_thread = Some(CrashingThread {
-                id,
-                name: name.clone(),
-                frames,
-                frames_truncated: truncated,
-                registers: regs,
-            });
-        }
-        let (frames, truncated) = match walked {
-            Some((frames, truncated, _)) if *asked => (Some(frames), truncated),
-            _ => (None, false),
-        };
-        threads.push(Thread {
-            id,
-            name,
-            frames,
-            frames_truncated: truncated,
-        });
-    }
+    let (crashing_thread, threads) =
+        threads::walk_threads(&targets, &inputs, &memory, &names, cancel, &mut warnings)?;
     if let (Some(id), None) = (crashing_id, &crashing_thread) {
         warnings.push(Warning::new(
             "crashing_thread_missing",
@@ -204,46 +130,8 @@ pub fn report(
     }
     cancel.check()?;
 
-    let module_reports: Vec<ModuleReport> = modules
-        .iter()
-        .map(|m| {
-            let code_file = m.code_file().into_owned();
-            let status = store.status(m);
-            if let Some(Status::Unusable(reason)) = &status {
-                if !warnings.iter().any(|w| &w.message == reason) {
-                    warnings.push(Warning::new("symbols_unusable", reason.clone()));
-                }
-            }
-            let loaded = matches!(status, Some(Status::Loaded { .. }));
-            ModuleReport {
-                base_address: hex::addr(m.base_address()),
-                size: m.size(),
-                version: ids::version(m, os),
-                debug_file: m.debug_file().map(|v| v.into_owned()),
-                debug_id: ids::debug_id(m),
-                code_id: ids::code_id(m, os),
-                symbols_loaded: loaded,
-                code_file,
-            }
-        })
-        .collect();
-
-    let unloaded_modules = dump
-        .get_stream::<MinidumpUnloadedModuleList>()
-        .map(|list| {
-            list.iter()
-                .map(|m| UnloadedModule {
-                    code_file: m.code_file().into_owned(),
-                    base_address: hex::addr(m.base_address()),
-                    size: m.size(),
-                    version: m.version().map(|v| v.into_owned()),
-                    debug_file: m.debug_file().map(|v| v.into_owned()),
-                    debug_id: m.debug_identifier().map(|id| id.breakpad().to_string()),
-                    code_id: m.code_identifier().map(|id| id.to_string()),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let module_reports = modules::loaded(&modules, &store, os, &mut warnings);
+    let unloaded_modules = modules::unloaded(dump);
 
     let crashpad = crashpad_stream
         .and_then(|stream| crashpad::read(stream, all, &mut warnings))
@@ -316,31 +204,6 @@ fn system_for_unwind(sys: Option<&MinidumpSystemInfo>) -> UnwindSystemInfo {
             cpu_count: 0,
         },
     }
-}
-
-/// The stack memory that holds the context's stack pointer: the exception context may point into a
-/// different region (an alternate signal stack) than the thread's recorded stack.
-fn stack_memory_for<'a, 'm>(
-    thread: &'m MinidumpThread<'a>,
-    memory: &'m UnifiedMemoryList<'a>,
-    ctx: &MinidumpContext,
-) -> Option<UnifiedMemory<'m, 'a>> {
-    let own = thread.stack_memory(memory);
-    let sp = ctx.get_stack_pointer();
-    if own
-        .as_ref()
-        .and_then(|m| m.get_memory_at_address::<u64>(sp))
-        .is_some()
-    {
-        return own;
-    }
-    memory.memory_at_address(sp).or(own)
-}
-
-fn registers(ctx: &MinidumpContext) -> Vec<(&'static str, String)> {
-    ctx.valid_registers()
-        .map(|(name, value)| (name, hex::addr(value)))
-        .collect()
 }
 
 fn assertion(dump: &Minidump<'_, &[u8]>) -> Option<String> {

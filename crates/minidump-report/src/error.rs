@@ -19,11 +19,22 @@ pub enum ReportError {
     Aborted,
     /// An option was out of range.
     InvalidArgument(String),
-    /// A bug: a panic inside the parser, caught before it could reach the host.
+    /// A bug: the parser could not serialise what it built.
     Internal(String),
 }
 
 impl ReportError {
+    /// Every code `code` returns, for the TypeScript contract (crates/contract); a test keeps them in step.
+    pub const CODES: &'static [&'static str] = &[
+        "ERR_IO",
+        "ERR_NOT_A_MINIDUMP",
+        "ERR_INVALID_MINIDUMP",
+        "ERR_TOO_LARGE",
+        "ERR_ABORTED",
+        "ERR_INVALID_ARGUMENT",
+        "ERR_INTERNAL",
+    ];
+
     /// The stable code carried to JavaScript as `error.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -58,3 +69,23 @@ impl fmt::Display for ReportError {
 }
 
 impl std::error::Error for ReportError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let all = [
+            ReportError::Io(String::new()),
+            ReportError::NotAMinidump,
+            ReportError::Invalid(String::new()),
+            ReportError::TooLarge { size: 0, limit: 0 },
+            ReportError::Aborted,
+            ReportError::InvalidArgument(String::new()),
+            ReportError::Internal(String::new()),
+        ];
+        let codes: Vec<&str> = all.iter().map(ReportError::code).collect();
+        assert_eq!(codes, ReportError::CODES);
+    }
+}

@@ -13,11 +13,13 @@ mod error;
 pub mod hex;
 mod ids;
 mod mechanism;
+mod modules;
 mod options;
 mod process_type;
 pub mod report;
 pub mod stackwalk_json;
 mod symbolicate_report;
+mod threads;
 mod walk;
 
 pub use complete::{check_bytes, check_path, Check, Incomplete};
@@ -27,7 +29,6 @@ pub use report::Report;
 pub use symbolicate_report::symbolicate_report;
 
 use std::fs::File;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 /// Internal readers, for the fuzz targets in `fuzz/` only.
@@ -56,12 +57,10 @@ pub fn parse_bytes(
     options: &Options,
     cancel: &CancelToken,
 ) -> Result<Report, ReportError> {
-    guarded(|| {
-        check_size(bytes.len() as u64, options)?;
-        cancel.check()?;
-        let dump = open(bytes)?;
-        build::report(&dump, bytes, options, cancel)
-    })
+    check_size(bytes.len() as u64, options)?;
+    cancel.check()?;
+    let dump = open(bytes)?;
+    build::report(&dump, bytes, options, cancel)
 }
 
 /// Maps `path` read-only and hands its bytes to `f`, after the size limit and the empty-file check.
@@ -120,17 +119,5 @@ pub(crate) fn open(bytes: &[u8]) -> Result<minidump::Minidump<'_, &[u8]>, Report
     minidump::Minidump::read(bytes).map_err(|e| match e {
         minidump::Error::HeaderMismatch => ReportError::NotAMinidump,
         other => ReportError::Invalid(other.to_string()),
-    })
-}
-
-/// Runs `f`, turning a panic anywhere below into `ReportError::Internal` instead of unwinding into Node.
-pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, ReportError>) -> Result<T, ReportError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let msg = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        Err(ReportError::Internal(msg))
     })
 }

@@ -1,9 +1,12 @@
-//! The report: plain data, serialised to camelCase JSON for JavaScript. Mirrors `ts/native/types.ts`.
+//! The report: plain data, serialised to camelCase JSON for JavaScript. The source of truth of the contract:
+//! with feature `contract`, ts-rs declares these types for ts/native/contract.generated.ts (`npm run contract`),
+//! which ts/native/types.ts is checked against.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub system: System,
@@ -21,6 +24,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct System {
     pub os: String,
@@ -32,6 +36,7 @@ pub struct System {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Crash {
     pub reason: String,
@@ -46,6 +51,7 @@ pub struct Crash {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Signal {
     pub number: u32,
@@ -56,6 +62,7 @@ pub struct Signal {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MachException {
     pub exception: u32,
@@ -66,6 +73,7 @@ pub struct MachException {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InlineFrame {
     /// Demangled when the symbol file holds a mangled name.
@@ -77,6 +85,7 @@ pub struct InlineFrame {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Frame {
     pub index: u32,
@@ -101,6 +110,7 @@ pub struct Frame {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Thread {
     pub id: u32,
@@ -110,34 +120,41 @@ pub struct Thread {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CrashingThread {
     pub id: u32,
     pub name: Option<String>,
     pub frames: Vec<Frame>,
     pub frames_truncated: bool,
-    /// Ordered as the architecture lists them, so a BTreeMap would scramble it; a Vec of pairs keeps order.
-    #[serde(serialize_with = "ordered_map")]
-    pub registers: Vec<(&'static str, String)>,
+    /// The innermost frame's registers, in the order the architecture lists them.
+    #[cfg_attr(feature = "contract", ts(type = "Record<string, string>"))]
+    pub registers: Registers,
 }
 
-fn ordered_map<S: serde::Serializer>(
-    pairs: &[(&'static str, String)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        map.serialize_entry(k, v)?;
+/// Register names and values, serialised as a JSON object in the order the architecture lists them (a
+/// BTreeMap would scramble it). A type of its own rather than `serialize_with`, which ts-rs cannot read.
+#[derive(Debug, Clone, Default)]
+pub struct Registers(pub Vec<(&'static str, String)>);
+
+impl Serialize for Registers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
-    map.end()
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Module {
     pub code_file: String,
     pub base_address: String,
+    #[cfg_attr(feature = "contract", ts(type = "number"))]
     pub size: u64,
     pub version: Option<String>,
     pub debug_file: Option<String>,
@@ -147,10 +164,12 @@ pub struct Module {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnloadedModule {
     pub code_file: String,
     pub base_address: String,
+    #[cfg_attr(feature = "contract", ts(type = "number"))]
     pub size: u64,
     /// The unloaded-module record has no room for these; they are `null` unless a future format adds them.
     pub version: Option<String>,
@@ -160,6 +179,7 @@ pub struct UnloadedModule {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AnnotationObject {
     pub name: String,
@@ -169,6 +189,7 @@ pub struct AnnotationObject {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModuleAnnotations {
     pub module_index: u32,
@@ -179,6 +200,7 @@ pub struct ModuleAnnotations {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Crashpad {
     pub report_id: String,
@@ -188,6 +210,7 @@ pub struct Crashpad {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "contract", derive(ts_rs::TS))]
 pub struct Warning {
     pub code: &'static str,
     pub message: String,

@@ -3,7 +3,7 @@
 //! The schema is produced by minidump-processor itself (the same code `minidump-stackwalk` runs), so field
 //! names and meanings cannot drift; we add one top-level `crashpad` object with our annotation reader's view.
 
-use crate::{guarded, open, with_mapped, CancelToken, Options, ReportError};
+use crate::{open, with_mapped, CancelToken, Options, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump_processor::ProcessorOptions;
 use minidump_unwind::SymbolProvider;
@@ -24,57 +24,55 @@ pub fn from_bytes(
     options: &Options,
     cancel: &CancelToken,
 ) -> Result<String, ReportError> {
-    guarded(|| {
-        cancel.check()?;
-        let dump = open(bytes)?;
-        let store = symbol_store::SymbolStore::new(crate::build::symbol_config(options));
-        // With no symbol source, nothing is looked for, so no module is "missing" symbols: minidump-stackwalk
-        // run without `--symbols-path` says the same (its statistics only cover what it tried to fetch).
-        let symbols: &(dyn SymbolProvider + Sync) = if store.is_empty() {
-            &symbol_store::NoSymbols
-        } else {
-            &store
-        };
-        let state = futures_executor::block_on(minidump_processor::process_minidump_with_options(
-            &dump,
-            &symbols,
-            ProcessorOptions::default(),
-        ))
-        .map_err(|e| ReportError::Invalid(e.to_string()))?;
-        cancel.check()?;
+    cancel.check()?;
+    let dump = open(bytes)?;
+    let store = symbol_store::SymbolStore::new(crate::build::symbol_config(options));
+    // With no symbol source, nothing is looked for, so no module is "missing" symbols: minidump-stackwalk
+    // run without `--symbols-path` says the same (its statistics only cover what it tried to fetch).
+    let symbols: &(dyn SymbolProvider + Sync) = if store.is_empty() {
+        &symbol_store::NoSymbols
+    } else {
+        &store
+    };
+    let state = futures_executor::block_on(minidump_processor::process_minidump_with_options(
+        &dump,
+        &symbols,
+        ProcessorOptions::default(),
+    ))
+    .map_err(|e| ReportError::Invalid(e.to_string()))?;
+    cancel.check()?;
 
-        let mut out = Vec::new();
-        state
-            .print_json(&mut out, false)
-            .map_err(|e| ReportError::Internal(e.to_string()))?;
-        let mut json: serde_json::Value =
-            serde_json::from_slice(&out).map_err(|e| ReportError::Internal(e.to_string()))?;
+    let mut out = Vec::new();
+    state
+        .print_json(&mut out, false)
+        .map_err(|e| ReportError::Internal(e.to_string()))?;
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&out).map_err(|e| ReportError::Internal(e.to_string()))?;
 
-        demangle_frames(&mut json);
-        let mut warnings = Vec::new();
-        let crashpad = dump
-            .get_raw_stream(MINIDUMP_STREAM_TYPE::CrashpadInfoStream as u32)
-            .ok()
-            .and_then(|stream| crate::crashpad::read(stream, bytes, &mut warnings));
-        // Module annotations name their module by index; the schema names modules by file name.
-        let names: Vec<String> = json["modules"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|m| m["filename"].as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(obj) = json.as_object_mut() {
-            // Beside the schema, like `crashpad`: the process type its annotations name (Chromium's `ptype`).
-            let process_type = crashpad
-                .as_ref()
-                .and_then(crate::process_type::from_crashpad);
-            obj.insert("process_type".into(), process_type.into());
-            obj.insert("crashpad".into(), crashpad_json(crashpad, &names));
-        }
-        serde_json::to_string_pretty(&json).map_err(|e| ReportError::Internal(e.to_string()))
-    })
+    demangle_frames(&mut json);
+    let mut warnings = Vec::new();
+    let crashpad = dump
+        .get_raw_stream(MINIDUMP_STREAM_TYPE::CrashpadInfoStream as u32)
+        .ok()
+        .and_then(|stream| crate::crashpad::read(stream, bytes, &mut warnings));
+    // Module annotations name their module by index; the schema names modules by file name.
+    let names: Vec<String> = json["modules"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|m| m["filename"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(obj) = json.as_object_mut() {
+        // Beside the schema, like `crashpad`: the process type its annotations name (Chromium's `ptype`).
+        let process_type = crashpad
+            .as_ref()
+            .and_then(crate::process_type::from_crashpad);
+        obj.insert("process_type".into(), process_type.into());
+        obj.insert("crashpad".into(), crashpad_json(crashpad, &names));
+    }
+    serde_json::to_string_pretty(&json).map_err(|e| ReportError::Internal(e.to_string()))
 }
 
 /// The Crashpad object in the snake_case style of the rest of the schema.

@@ -5,7 +5,7 @@
 
 use crate::build::symbol_config;
 use crate::demangle::readable;
-use crate::{guarded, hex, Options, ReportError};
+use crate::{hex, Options, ReportError};
 use breakpad_symbols::{FrameSymbolizer, SimpleModule};
 use minidump_unwind::SymbolProvider;
 use serde_json::{json, Value};
@@ -68,72 +68,70 @@ fn modules(report: &Value) -> Vec<(u64, u64, SimpleModule)> {
 
 /// Fills names into every frame of `report_json` (a report as `parse_*` serialises it) and returns it.
 pub fn symbolicate_report(report_json: &str, options: &Options) -> Result<String, ReportError> {
-    guarded(|| {
-        let mut report: Value = serde_json::from_str(report_json)
-            .map_err(|e| ReportError::InvalidArgument(format!("not a minidump report: {e}")))?;
-        let store = SymbolStore::new(symbol_config(options));
-        let modules = modules(&report);
+    let mut report: Value = serde_json::from_str(report_json)
+        .map_err(|e| ReportError::InvalidArgument(format!("not a minidump report: {e}")))?;
+    let store = SymbolStore::new(symbol_config(options));
+    let modules = modules(&report);
 
-        let mut fill = |frame: &mut Value| {
-            let Some(instruction) = parse_hex(&frame["instruction"]) else {
-                return;
-            };
-            let Some((_, _, module)) = modules
-                .iter()
-                .find(|(b, s, _)| instruction.wrapping_sub(*b) < *s)
-            else {
-                return;
-            };
-            let mut found = Found {
-                instruction,
-                ..Found::default()
-            };
-            if futures_executor::block_on(store.fill_symbol(module, &mut found)).is_err() {
-                return;
-            }
-            if let Some((name, base)) = found.function {
-                frame["function"] = json!(readable(&name));
-                frame["symbol"] = json!(name);
-                frame["functionOffset"] = json!(hex::addr(instruction.wrapping_sub(base)));
-            }
-            if let Some((file, line, base)) = found.source {
-                frame["file"] = json!(file);
-                frame["line"] = json!(line);
-                frame["lineAddress"] = json!(hex::addr(base));
-            }
-            // The provider reports inlined calls outermost first; reports list them innermost first.
-            found.inlines.reverse();
-            frame["inlines"] = Value::Array(found.inlines);
+    let mut fill = |frame: &mut Value| {
+        let Some(instruction) = parse_hex(&frame["instruction"]) else {
+            return;
         };
-        // `get_mut`, not indexing: indexing a `null` thread would turn it into an object.
-        if let Some(frames) = report
-            .get_mut("crashingThread")
-            .and_then(|t| t.get_mut("frames"))
-            .and_then(Value::as_array_mut)
-        {
-            frames.iter_mut().for_each(&mut fill);
+        let Some((_, _, module)) = modules
+            .iter()
+            .find(|(b, s, _)| instruction.wrapping_sub(*b) < *s)
+        else {
+            return;
+        };
+        let mut found = Found {
+            instruction,
+            ..Found::default()
+        };
+        if futures_executor::block_on(store.fill_symbol(module, &mut found)).is_err() {
+            return;
         }
-        if let Some(threads) = report.get_mut("threads").and_then(Value::as_array_mut) {
-            for thread in threads {
-                if let Some(frames) = thread.get_mut("frames").and_then(Value::as_array_mut) {
-                    frames.iter_mut().for_each(&mut fill);
-                }
+        if let Some((name, base)) = found.function {
+            frame["function"] = json!(readable(&name));
+            frame["symbol"] = json!(name);
+            frame["functionOffset"] = json!(hex::addr(instruction.wrapping_sub(base)));
+        }
+        if let Some((file, line, base)) = found.source {
+            frame["file"] = json!(file);
+            frame["line"] = json!(line);
+            frame["lineAddress"] = json!(hex::addr(base));
+        }
+        // The provider reports inlined calls outermost first; reports list them innermost first.
+        found.inlines.reverse();
+        frame["inlines"] = Value::Array(found.inlines);
+    };
+    // `get_mut`, not indexing: indexing a `null` thread would turn it into an object.
+    if let Some(frames) = report
+        .get_mut("crashingThread")
+        .and_then(|t| t.get_mut("frames"))
+        .and_then(Value::as_array_mut)
+    {
+        frames.iter_mut().for_each(&mut fill);
+    }
+    if let Some(threads) = report.get_mut("threads").and_then(Value::as_array_mut) {
+        for thread in threads {
+            if let Some(frames) = thread.get_mut("frames").and_then(Value::as_array_mut) {
+                frames.iter_mut().for_each(&mut fill);
             }
         }
+    }
 
-        let mut problems = Vec::new();
-        for (i, (_, _, module)) in modules.iter().enumerate() {
-            let status = store.status(module);
-            if let Some(Status::Unusable(reason)) = &status {
-                problems.push(json!({ "code": "symbols_unusable", "message": reason }));
-            }
-            if let Some(m) = report.get_mut("modules").and_then(|m| m.get_mut(i)) {
-                m["symbolsLoaded"] = json!(matches!(status, Some(Status::Loaded { .. })));
-            }
+    let mut problems = Vec::new();
+    for (i, (_, _, module)) in modules.iter().enumerate() {
+        let status = store.status(module);
+        if let Some(Status::Unusable(reason)) = &status {
+            problems.push(json!({ "code": "symbols_unusable", "message": reason }));
         }
-        if let Some(warnings) = report["warnings"].as_array_mut() {
-            warnings.extend(problems);
+        if let Some(m) = report.get_mut("modules").and_then(|m| m.get_mut(i)) {
+            m["symbolsLoaded"] = json!(matches!(status, Some(Status::Loaded { .. })));
         }
-        serde_json::to_string(&report).map_err(|e| ReportError::Internal(e.to_string()))
-    })
+    }
+    if let Some(warnings) = report["warnings"].as_array_mut() {
+        warnings.extend(problems);
+    }
+    serde_json::to_string(&report).map_err(|e| ReportError::Internal(e.to_string()))
 }

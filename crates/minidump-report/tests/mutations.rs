@@ -1,5 +1,6 @@
 //! Damaged real dumps: random bit flips and byte smears in every corpus dump. Each parse must give a report or
-//! a typed error about the input, never a panic (which `guarded` would report as `ERR_INTERNAL`).
+//! a typed error about the input, never a panic (which the binding's
+//! panic guard, src/guard.rs, would report as `ERR_INTERNAL`).
 
 use minidump_report::{parse_bytes, CancelToken, Options, ReportError};
 use std::path::Path;
