@@ -14,7 +14,7 @@ import { parseMinidump } from '../ts/index';
 import { CLI, runProcess } from './helpers/cli';
 import { findStackwalk, jsonOf } from './helpers/stackwalk-bin';
 import type { StackwalkJson } from './helpers/stackwalk-json';
-import { crashKeysOf, crashpadFixtures, crashpadReports, processRuns, waitForReport } from './electron-host/crashpad';
+import { crashKeysOf, crashpadFixtures, crashpadReports, isLinuxProcStream, processRuns, streamTypes, waitForExit, waitForReport } from './electron-host/crashpad';
 
 const found = crashpadFixtures();
 const fixtures = typeof found === 'string' ? null : found;
@@ -40,6 +40,7 @@ const c = require(process.env.CRASHPAD_TS);
 const setup = JSON.parse(process.env.SETUP);
 const handler = c.startCrashpadHandler(setup.database, { url: setup.url, annotations: setup.annotations });
 c.setCrashKeys({ ptype: 'browser', pid: String(process.pid), where: 'main' });
+c.setSimpleAnnotations({ module_note: 'from the addon' });
 const done = (child) => process.stdout.write(JSON.stringify({ pid: process.pid, handlerPid: handler.pid, ...child }) + '\\n', () => {
   if (setup.crash) c.crashNatively(setup.crash);
   process.stdin.resume().on('end', () => process.exit(0));
@@ -108,11 +109,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function gone(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (processRuns(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-  return !processRuns(pid);
-}
+const gone = (pid: number, ms: number): Promise<boolean> => waitForExit(pid, ms).then(() => true, () => false);
 
 function freshDatabase(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'crashpad-host-'));
@@ -130,17 +127,7 @@ function settingsClientId(database: string): string {
   return `${hex(data.readUInt32LE(24), 8)}-${hex(data.readUInt16LE(28), 4)}-${hex(data.readUInt16LE(30), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
 
-/** The stream types of a minidump's directory, read from the file itself. */
-function streamTypes(dump: string): number[] {
-  const data = readFileSync(dump);
-  const count = data.readUInt32LE(8);
-  const rva = data.readUInt32LE(12);
-  return Array.from({ length: count }, (_, i) => data.readUInt32LE(rva + i * 12));
-}
-
 const STREAMS = { ThreadList: 3, ModuleList: 4, MemoryList: 5, Exception: 6, SystemInfo: 7, MiscInfo: 15, ThreadNames: 24, CrashpadInfo: 0x43500001 };
-/** Breakpad's Linux streams (0x4767xxxx: /proc/cpuinfo, status, maps, …) that minidump-writer adds and Crashpad does not. */
-const isLinuxProcStream = (type: number): boolean => type >>> 16 === 0x4767;
 
 crashpadTest("the browser crashes natively: Crashpad's handler writes completed/<uuid>.dmp, Crashpad's own streams and annotations", async (t) => {
   t.timeout(60_000);
@@ -156,7 +143,7 @@ crashpadTest("the browser crashes natively: Crashpad's handler writes completed/
   t.false(readdirSync(join(database, 'completed')).some((name) => name.endsWith('.lock')));
   t.true(existsSync(join(database, 'attachments')) && existsSync(join(database, 'settings.dat')));
 
-  const types = streamTypes(dump);
+  const types = streamTypes(readFileSync(dump));
   for (const [name, type] of Object.entries(STREAMS)) t.true(types.includes(type), `${name} stream`);
   t.deepEqual(types.filter(isLinuxProcStream), [], 'none of the Linux /proc streams of minidump-writer');
 
@@ -171,6 +158,7 @@ crashpadTest("the browser crashes natively: Crashpad's handler writes completed/
   t.deepEqual(crashKeysOf(report), { ptype: 'browser', pid: String(browser.pid), where: 'main' }, "the addon's annotation objects");
   const withKeys = report.crashpad!.modules.filter((m) => m.annotationObjects.length > 0);
   t.deepEqual(withKeys.map((m) => m.module?.split('/').pop()), ['crash-addon.node'], 'found through its .note.crashpad.info');
+  t.deepEqual(withKeys[0]!.simpleAnnotations, { module_note: 'from the addon' }, "the module's simple annotations");
 
   // Symbolicated with the addon's .sym: the crash is in the addon's C function, at its CRASH_LINE.
   const expected = fixtures!.kinds.null_write;

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Event, StackFrame } from '@sentry/core';
 import { startReceiver, type ReceivedEnvelope } from '../ts/receiver';
-import { crashpadFixtures } from '../__test__/electron-host/crashpad';
+import { crashpadFixtures, isLinuxProcStream, streamTypes } from '../__test__/electron-host/crashpad';
 import { launchApp } from '../__test__/electron-host/launch';
 
 const frameLine = (f: StackFrame & { package?: string }): string =>
@@ -18,14 +18,12 @@ const frameLine = (f: StackFrame & { package?: string }): string =>
 /** Names of the minidump streams that tell who wrote a dump: Crashpad's own, or Breakpad-style Linux ones. */
 const STREAM_NAMES: Record<number, string> = { 15: 'MiscInfo', 0x43500001: 'CrashpadInfo' };
 
-/** Which writer the dump's directory shows: Crashpad's streams present, minidump-writer's Linux /proc ones (0x4767xxxx) absent. */
+/** Which writer the dump's directory shows: Crashpad's streams present, minidump-writer's Linux /proc ones absent. */
 function writerOf(dump: Buffer): string {
-  const count = dump.readUInt32LE(8);
-  const rva = dump.readUInt32LE(12);
-  const types = Array.from({ length: count }, (_, i) => dump.readUInt32LE(rva + i * 12));
+  const types = streamTypes(dump);
   const named = types.flatMap((type) => STREAM_NAMES[type] ?? []);
-  const linux = types.filter((type) => type >>> 16 === 0x4767).length;
-  return `${named.join(' + ') || 'no Crashpad streams'}, ${linux === 0 ? 'no Linux /proc streams' : `${linux} Linux /proc streams`} (${count} streams)`;
+  const linux = types.filter(isLinuxProcStream).length;
+  return `${named.join(' + ') || 'no Crashpad streams'}, ${linux === 0 ? 'no Linux /proc streams' : `${linux} Linux /proc streams`} (${types.length} streams)`;
 }
 
 async function main(): Promise<number> {

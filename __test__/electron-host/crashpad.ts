@@ -137,6 +137,15 @@ export interface StartOptions {
   logFile?: string;
 }
 
+/** Resolves once `pid` is gone (polled: a handler is no child of ours), or rejects after `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (processRuns(pid)) {
+    if (Date.now() >= deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
 /** Whether `pid` runs (a zombie does not count). */
 export function processRuns(pid: number): boolean {
   try {
@@ -161,13 +170,7 @@ export function startCrashpadHandler(database: string, options: StartOptions = {
   const logFile = options.logFile ?? join(database, '..', `crashpad_handler.${process.pid}.log`);
   const { fd, pid } = crashAddon().startHandler(exe, args, logFile);
   const running = (): boolean => processRuns(pid);
-  const exited = async (timeoutMs: number): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (running()) {
-      if (Date.now() >= deadline) throw new Error(`crashpad_handler ${pid} still runs after ${timeoutMs} ms`);
-      await sleep(25);
-    }
-  };
+  const exited = (timeoutMs: number): Promise<void> => waitForExit(pid, timeoutMs);
   return {
     pid,
     fd,
@@ -273,13 +276,19 @@ export async function waitForReport(
   }
 }
 
-/** A new report in `completed/`: where Electron's reports land with a submitURL and uploads off. */
-export const waitForCompletedDump = (database: string, timeoutMs: number, seen: Iterable<string> = []): Promise<string> =>
-  waitForReport(database, timeoutMs, seen, ['completed']);
-
 function locked(dump: string): boolean {
   return existsSync(dump.replace(/\.dmp$/, '.lock'));
 }
+
+/** The stream types of a minidump's directory. */
+export function streamTypes(dump: Buffer): number[] {
+  const count = dump.readUInt32LE(8);
+  const rva = dump.readUInt32LE(12);
+  return Array.from({ length: count }, (_, i) => dump.readUInt32LE(rva + i * 12));
+}
+
+/** Breakpad's Linux streams (0x4767xxxx: /proc/cpuinfo, status, maps, …) that minidump-writer adds and Crashpad does not. */
+export const isLinuxProcStream = (type: number): boolean => type >>> 16 === 0x4767;
 
 /** A report's crash keys: its modules' string annotation objects, by name (where Chromium's crash keys go). */
 export function crashKeysOf(report: MinidumpReport): Record<string, string> {

@@ -22,18 +22,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronVersion } from '../host-env';
 import { app } from './app';
-import { setCrashKeys, startCrashpadHandler, type ChildConnection, type CrashpadHandler } from './native-crash';
+import { processCrashKeys, setCrashKeys, startCrashpadHandler, type ChildConnection, type CrashpadHandler, type ProcessTypeAnnotation } from './native-crash';
 import { beforeExit } from './registry';
 
 const MAX_KEY_BYTES = 39;
 const MAX_VALUE_BYTES = 20320;
-
-export type ProcessTypeAnnotation = 'browser' | 'renderer' | 'gpu-process' | 'utility';
-
-/** Chromium's crash keys of every process (components/crash/core/app/crashpad.cc) and Electron's (crash_keys.cc). */
-export function processCrashKeys(ptype: ProcessTypeAnnotation, pid: number): Record<string, string> {
-  return { ptype, pid: String(pid), osarch: 'x86_64', process_type: ptype, platform: 'linux' };
-}
 
 export class FakeCrashReporter {
   private handler: CrashpadHandler | undefined;
@@ -68,7 +61,7 @@ export class FakeCrashReporter {
     const database = app.getPath('crashDumps');
     const handler = startCrashpadHandler(database, { ...(submitURL ? { url: submitURL } : {}), annotations, arguments: args }, uploadToServer);
     this.handler = handler;
-    setCrashKeys({ ...processCrashKeys('browser', process.pid), ...this.extra });
+    setCrashKeys({ ...processCrashKeys('browser'), ...this.extra });
     beforeExit.push(() => handler.stop());
     // The handler outlives a killed app until its children are gone; a test that launched the app ends it too.
     if (process.send && process.connected) process.send({ fakeElectron: 'crash-handler', pid: handler.pid });
@@ -119,10 +112,7 @@ export class FakeCrashReporter {
 
   /** What a child started now needs to be a client (its fd is `handler.fd`); undefined before `start()`. */
   childConnection(ptype: Exclude<ProcessTypeAnnotation, 'browser'>): ChildConnection | undefined {
-    if (!this.handler) return undefined;
-    // The child's pid is set by the child itself (a crash key is per process).
-    const { pid: _pid, ...keys } = processCrashKeys(ptype, 0);
-    return { handlerPid: this.handler.pid, crashKeys: keys };
+    return this.handler ? { handlerPid: this.handler.pid, ptype } : undefined;
   }
 }
 

@@ -11,10 +11,17 @@ import type * as Crashpad from '../crashpad';
 
 export type CrashpadHandler = Crashpad.CrashpadHandler;
 
-/** What a child needs to be a client: main's socket (which the child inherits as `CHILD_FD`) and the handler's pid. */
+export type ProcessTypeAnnotation = 'browser' | 'renderer' | 'gpu-process' | 'utility';
+
+/** What a child needs to be a client: main's socket (which the child inherits as `CHILD_FD`), the handler's pid, and its process type. */
 export interface ChildConnection {
   handlerPid: number;
-  crashKeys: Record<string, string>;
+  ptype: Exclude<ProcessTypeAnnotation, 'browser'>;
+}
+
+/** Chromium's crash keys of every process (components/crash/core/app/crashpad.cc) and Electron's (crash_keys.cc), for this process. */
+export function processCrashKeys(ptype: ProcessTypeAnnotation): Record<string, string> {
+  return { ptype, pid: String(process.pid), osarch: 'x86_64', process_type: ptype, platform: 'linux' };
 }
 
 /** The fd at which a child process of the host finds the handler's socket (stdio index; Chromium: kCrashDumpSignal). */
@@ -40,7 +47,7 @@ export function startCrashpadHandler(database: string, options: Crashpad.StartOp
 export function connectChild(connection: ChildConnection): void {
   api().setHandlerSocket(CHILD_FD, connection.handlerPid);
   connected = true;
-  setCrashKeys({ ...keys, ...connection.crashKeys });
+  setCrashKeys({ ...keys, ...processCrashKeys(connection.ptype) });
 }
 
 /** Sets (string) or clears (null) crash keys of this process; remembered until it connects, as Chromium's are. */
@@ -50,15 +57,6 @@ export function setCrashKeys(change: Record<string, string | null>): void {
     else keys[key] = value;
   }
   if (connected) api().setCrashKeys(change);
-}
-
-/** Every crash key this process has set: what connecting later sends. */
-export function crashKeys(): Record<string, string> {
-  return { ...keys };
-}
-
-export function isConnected(): boolean {
-  return connected;
 }
 
 /** `process.crash()`: a real native crash (SIGSEGV), dumped by the handler when this process is its client. */

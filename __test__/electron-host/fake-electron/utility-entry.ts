@@ -29,7 +29,7 @@ process.on('disconnect', () => process.exit(0));
 async function start(connection: ChildConnection | undefined): Promise<void> {
   if (connection) {
     try {
-      connectChild({ ...connection, crashKeys: { ...connection.crashKeys, pid: String(process.pid) } });
+      connectChild(connection);
     } catch (e) {
       process.stderr.write(`fake utility process: cannot become a Crashpad client: ${String(e)}\n`);
     }

@@ -73,7 +73,7 @@ process.on('unhandledRejection', (reason, promise) => {
 async function boot(spec: RendererSpec): Promise<void> {
   if (spec.crashpad) {
     try {
-      connectChild({ ...spec.crashpad.connection, crashKeys: { ...spec.crashpad.connection.crashKeys, pid: String(process.pid) } });
+      connectChild(spec.crashpad.connection);
     } catch (e) {
       process.stderr.write(`fake renderer: cannot become a Crashpad client: ${String(e)}\n`);
     }

@@ -98,8 +98,9 @@ struct annotation_list {
     struct annotation tail;
 };
 
+/* Crashpad's SimpleStringDictionary is TSimpleStringDictionary<256, 256, 64>: 256-byte keys and values. */
 struct simple_entry {
-    char key[32];
+    char key[256];
     char value[256];
 };
 

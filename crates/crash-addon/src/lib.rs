@@ -166,7 +166,7 @@ pub fn set_crash_keys(keys: BTreeMap<String, Option<String>>) -> Result<()> {
 }
 
 /// Sets (or, with `null`, removes) simple annotations of this module's
-/// CrashpadInfo (at most 64; keys under 32 bytes, values cut at 255).
+/// CrashpadInfo (at most 64; keys under 256 bytes, values cut at 255).
 #[napi]
 pub fn set_simple_annotations(annotations: BTreeMap<String, Option<String>>) -> Result<()> {
     set_each(annotations, "simple annotation", cp_set_simple_annotation)
