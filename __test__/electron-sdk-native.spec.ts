@@ -1,5 +1,5 @@
 /**
- * Native crashes end to end: a renderer (or main) of the fake host really crashes, the fake crashpad_handler writes
+ * Native crashes end to end: a renderer (or main) of the fake host really crashes, Crashpad's own crashpad_handler writes
  * a real dump into the Crashpad database, and main's NativeCrashes turns it into an event at the local receiver,
  * with the scope of the process that crashed and the minidump as the policy says.
  */

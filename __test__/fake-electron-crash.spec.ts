@@ -15,7 +15,7 @@ import { launchApp, type LaunchedApp } from './electron-host/launch';
 const missing = crashpadFixtures();
 const crashTest = typeof missing === 'string' ? test.skip : test;
 if (typeof missing === 'string') {
-  test('crash tests need the fake Crashpad fixtures', (t) => {
+  test("crash tests need Crashpad's handler and the crash-addon fixture", (t) => {
     t.log(missing);
     t.pass();
   });

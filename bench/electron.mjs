@@ -199,7 +199,7 @@ for (const f of [path.join(ROOT, 'build/main/index.js'), OUR_BUNDLE, path.join(R
   if (!fs.existsSync(f)) missing.push(`${path.relative(ROOT, f)} (npm run build)`);
 const manifest = path.join(ROOT, '__test__/fixtures/generated/manifest.json');
 const hasCrashpad = fs.existsSync(manifest) && !!JSON.parse(fs.readFileSync(manifest, 'utf8')).crashpad;
-if (!hasCrashpad) missing.push('the fake Crashpad (npm run fixtures)');
+if (!hasCrashpad) missing.push('Crashpad (bash scripts/install-crashpad.sh, npm run fixtures)');
 if (missing.length) {
   console.error(`bench: cannot run: missing ${missing.join(', ')}`);
   process.exit(2);
