@@ -25,6 +25,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   renderer: ['common'],
   preload: ['common'],
   cli: ['native'],
+  'event-loop-block': ['event', 'transport'], // `/native`: main's heartbeat and the watchdog worker that sends ANR events
   receiver: ['envelope', 'transport'], // the local test receiver, an entry of its own
   '.': ['native', 'envelope'], // ts/index.ts, the package's root entry
 };
