@@ -24,6 +24,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   main: ['native', 'event', 'envelope', 'transport', 'common'], // never `receiver`: it is not shipped code of main
   renderer: ['common'],
   preload: ['common'],
+  utility: ['common'], // `/utility`: the SDK of Electron utility processes, on @sentry/node
   cli: ['native'],
   'event-loop-block': ['event', 'transport'], // `/native`: main's heartbeat and the watchdog worker that sends ANR events
   receiver: ['envelope', 'transport'], // the local test receiver, an entry of its own

@@ -6,6 +6,7 @@ export { init, getDefaultIntegrations, SDK_NAME } from './sdk';
 export { IPCMode, type ElectronMainOptions, type MinidumpPolicy } from './options';
 export { ElectronMainClient, type NativeCrashOutcome } from './client';
 export { rendererIpcIntegration } from './ipc/renderer-ipc';
+export { utilityProcessIpcIntegration } from './ipc/utility-ipc';
 export { nativeCrashesIntegration, type NativeCrashesOptions } from './native-crashes/integration';
 export * from './integrations';
 export { parseMinidump, parseMinidumpSync } from '../native/parse';
