@@ -3,7 +3,8 @@
  * (__test__/electron-host/test-apps/event-loop-block.ts), reporting to the real local receiver: a loop blocked in a
  * named function makes one "Application Not Responding" event with that function in main's stack and the scope of
  * the moment; paused and disabled detection make none; a main that never unblocks is still reported, by the
- * watchdog's own send.
+ * watchdog's own send. And main's rendererEventLoopBlockIntegration
+ * (test-apps/renderer-event-loop-block.ts): a renderer whose statuses stop while it is visible is reported.
  */
 import test from 'ava';
 import * as path from 'node:path';
@@ -74,4 +75,26 @@ test('a main loop that never unblocks is reported by the watchdog itself', async
   t.is(event!.exception!.values![0]!.stacktrace?.frames?.at(-1)?.function, 'spinInsideTheBlockingFunction');
   t.is(event!.tags?.['block.case'], 'forever');
   t.false(app.messages.some((m) => (m as { type: string }).type === 'unblocked'), 'main is still blocked');
+});
+
+test("a renderer whose statuses stop while it is visible is reported as not responding, tagged with the renderer; without webContents.debugger, once said, without a stack", async (t) => {
+  const receiver = await startReceiver({ lifetimeMs: 60_000 });
+  const app = launchApp({ main: path.join(__dirname, 'electron-host', 'test-apps', 'renderer-event-loop-block.ts'), env: { SENTRY_DSN: receiver.dsn } });
+  t.teardown(async () => {
+    await app.dispose();
+    await receiver.close();
+  });
+  await app.waitForMessage((m) => m.type === 'ready');
+  await sleep(600);
+  t.deepEqual(blockEvents(receiver), [], 'no event while the renderer answers');
+  app.send({ cmd: 'block' });
+  await app.waitForMessage((m) => m.type === 'unblocked');
+  await until(() => blockEvents(receiver).length > 0, 10_000);
+  await sleep(500);
+  const events = blockEvents(receiver);
+  t.is(events.length, 1, 'once per block');
+  t.like(events[0]!.exception!.values![0], { type: 'ApplicationNotResponding', value: 'Application Not Responding for at least 300 ms', mechanism: { type: 'ANR' } });
+  t.is(events[0]!.exception!.values![0]!.stacktrace, undefined);
+  t.like(events[0]!.tags, { 'event.process': 'renderer' });
+  t.is(app.stdout().split('webContents.debugger is not available').length - 1, 1, 'said once in the debug log');
 });
