@@ -75,6 +75,10 @@ test('a main loop that never unblocks is reported by the watchdog itself', async
   t.is(event!.exception!.values![0]!.stacktrace?.frames?.at(-1)?.function, 'spinInsideTheBlockingFunction');
   t.is(event!.tags?.['block.case'], 'forever');
   t.false(app.messages.some((m) => (m as { type: string }).type === 'unblocked'), 'main is still blocked');
+  // The run's session, started by MainProcessSession at init(), ends abnormal, as @sentry/node-native reports it.
+  const sessions = receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === 'session').map((i) => i.payload as { sid: string; status: string; abnormal_mechanism?: string }));
+  const started = sessions.find((s) => s.status === 'ok');
+  t.like(sessions.find((s) => s.status === 'abnormal'), { sid: started?.sid, abnormal_mechanism: 'anr_foreground' });
 });
 
 test("a renderer whose statuses stop while it is visible is reported as not responding, tagged with the renderer; without webContents.debugger, once said, without a stack", async (t) => {

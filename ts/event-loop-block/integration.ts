@@ -89,8 +89,17 @@ function scopeSnapshot(client: Client): string {
     breadcrumbs: data.breadcrumbs.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)).slice(-max),
     traceId: data.propagationContext?.traceId,
     debugImages: getFilenameToDebugIdMap(client.getOptions().stackParser),
+    // The session's own fields, not its toJSON() form, so that the worker can make it again.
+    session: sessionFields(),
   };
   return JSON.stringify(snapshot);
+}
+
+function sessionFields(): ScopeSnapshot['session'] {
+  const session = getIsolationScope().getSession();
+  if (!session) return undefined;
+  const { toJSON: _, ...fields } = session;
+  return fields;
 }
 
 /** Transport options the worker can be given: plain data only (functions stay in main). */

@@ -3,7 +3,7 @@
  * worker's start data, and the snapshot of the scope that main hands over when asked (the worker evaluates it on
  * main's paused thread, so it is the scope of the moment the loop was blocked).
  */
-import type { Breadcrumb, Contexts, Extras, Primitive, SdkMetadata, User } from '@sentry/core';
+import type { Breadcrumb, Contexts, Extras, Primitive, SdkMetadata, Session, User } from '@sentry/core';
 
 /** Int32 slots of the heartbeat buffer. */
 export const BEAT = 0; // incremented by main's timer: a change means "the loop still turns"
@@ -57,4 +57,6 @@ export interface ScopeSnapshot {
   breadcrumbs: Breadcrumb[];
   traceId: string | undefined;
   debugImages: Record<string, string>;
+  /** The release-health session of this run (on the isolation scope), as plain fields. */
+  session: Partial<Session> | undefined;
 }

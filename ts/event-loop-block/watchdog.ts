@@ -3,17 +3,20 @@
  * `Atomics.waitAsync` on main's heartbeat counter, woken by each beat or by the timeout that ends `threshold` after
  * the last beat. When that timeout passes with no beat and detection is not paused, main's loop is blocked: the
  * worker connects to main through the inspector (only now, so a free-running app carries no debugger), pauses it,
- * reads its call frames and scope, resumes it, and sends the event through the SDK's transport from here — the
- * durable queue keeps it if the network is down. One event per block: the next needs a beat first.
+ * reads its call frames and scope, resumes it, and sends the event (and the run's session, now abnormal) through
+ * the SDK's transport from here — the durable queue keeps it if the network is down. One event per block: the next needs a beat first.
  */
 import { Session } from 'node:inspector';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   applyScopeDataToEvent,
   createEventEnvelope,
+  createSessionEnvelope,
   dsnFromString,
   getEnvelopeEndpointWithUrlEncodedAuth,
+  makeSession,
   Scope,
+  updateSession,
   uuid4,
   type Event,
   type StackFrame,
@@ -174,6 +177,13 @@ async function report(blockedMs: number, transport: NonNullable<ReturnType<typeo
   const event = eventOf(blockedMs, capture);
   log(`main blocked for ${blockedMs} ms: sending ${event.event_id} (${capture.frames ? capture.frames.length : 0} frames)`);
   const dsn = dsnFromString(data.dsn)!;
+  const session = capture.scope?.session;
+  if (session?.sid) {
+    // As the incumbent: the run's session ends abnormal (Sentry keeps a session's first terminal status).
+    const s = makeSession(session);
+    updateSession(s, { status: 'abnormal', abnormal_mechanism: 'anr_foreground', release: data.release, environment: data.environment });
+    await transport.send(createSessionEnvelope(s, dsn, data.sdkMetadata, data.tunnel));
+  }
   await transport.send(createEventEnvelope(event, dsn, data.sdkMetadata, data.tunnel));
   await transport.flush(2000);
 }
