@@ -239,13 +239,14 @@ test('one `guarded` panic guard, in the binding; the crates catch no panics (bar
 });
 
 test('the guard rule catches a second guard and a crate catching panics', (t) => {
-  const files = [
-    { file: 'src/guard.rs', source: 'pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> { catch_unwind(f) }' },
-    { file: 'crates/envelope/src/lib.rs', source: 'pub fn guarded<T>(f: impl FnOnce() -> T) -> T { f() }' },
-    { file: 'crates/minidump-report/src/build.rs', source: 'std::panic::catch_unwind(|| walk(dump))' },
-    { file: 'crates/symbol-store/src/lib.rs', source: '// `guarded` and catch_unwind live in the binding' },
-  ];
-  const { guarded, catchers } = panicGuards(files);
+  // Each file's source, by path: the binding's guard, a second guard, a crate catching panics, a mere mention.
+  const sources: Record<string, string> = {
+    'src/guard.rs': 'pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> { catch_unwind(f) }',
+    'crates/envelope/src/lib.rs': 'pub fn guarded<T>(f: impl FnOnce() -> T) -> T { f() }',
+    'crates/minidump-report/src/build.rs': 'std::panic::catch_unwind(|| walk(dump))',
+    'crates/symbol-store/src/lib.rs': '// `guarded` and catch_unwind live in the binding',
+  };
+  const { guarded, catchers } = panicGuards(Object.entries(sources).map(([file, source]) => ({ file, source })));
   t.deepEqual(guarded, ['src/guard.rs', 'crates/envelope/src/lib.rs']);
   t.deepEqual(catchers, ['src/guard.rs', 'crates/minidump-report/src/build.rs']);
 });
