@@ -9,6 +9,10 @@
 //   @sentry/browser (left as an import, like every package).
 // - build/renderer/bundle.js: the renderer SDK with @sentry/browser inside, as a classic script for pages without a
 //   bundler: `<script src=".../bundle.js">` defines `window.SentryElectronRenderer` (`init`, `captureException`, …).
+//   A classic script cannot be tree-shaken by the app, so this one leaves out what is large and used by few:
+//   Session Replay (with its canvas recording) and the Feedback widget, about half the size. It has every other
+//   name of the ES module.
+// - build/renderer/bundle.full.js: the same script with Replay and Feedback, for pages that use them.
 //
 //   node scripts/build-bundles.mjs
 import { build } from 'esbuild';
@@ -35,11 +39,22 @@ const jobs = [
   { entryPoints: ['ts/preload/index.ts'], outfile: 'build/preload/index.js', format: 'cjs', external: ['electron'], onlyImport: 'electron' },
   { entryPoints: ['ts/preload/namespaced.ts'], outfile: 'build/preload/namespaced.js', format: 'cjs', external: ['electron'], onlyImport: 'electron' },
   { entryPoints: ['ts/renderer/index.ts'], outfile: 'build/renderer/index.mjs', format: 'esm', packages: 'external' },
-  { entryPoints: ['ts/renderer/index.ts'], outfile: 'build/renderer/bundle.js', format: 'iife', globalName: 'SentryElectronRenderer', minify: true },
+  { entryPoints: ['ts/renderer/index.ts'], outfile: 'build/renderer/bundle.full.js', format: 'iife', globalName: 'SentryElectronRenderer', minify: true },
+  { lean: true, outfile: 'build/renderer/bundle.js', format: 'iife', globalName: 'SentryElectronRenderer', minify: true },
 ];
 
-for (const { onlyImport, ...options } of jobs) {
+/** The renderer names that bundle.js leaves out: Replay, its canvas recording, and the Feedback widget. */
+const HEAVY = new Set(['replayIntegration', 'replayCanvasIntegration', 'getReplay', 'feedbackIntegration', 'feedbackSyncIntegration', 'feedbackAsyncIntegration', 'getFeedback', 'sendFeedback']);
+let rendererExports;
+
+for (const { onlyImport, lean, ...options } of jobs) {
+  if (lean) {
+    // Every name of the ES module but the heavy ones, re-exported by name so that esbuild drops what they pull in.
+    const names = rendererExports.filter((name) => !HEAVY.has(name));
+    options.stdin = { contents: `export { ${names.join(', ')} } from './ts/renderer/index.ts';`, resolveDir: root, sourcefile: 'renderer-bundle.js', loader: 'js' };
+  }
   const result = await build({ ...common, ...options });
+  if (options.outfile === 'build/renderer/index.mjs') rendererExports = Object.values(result.metafile.outputs).find((o) => o.exports?.length)?.exports;
   if (onlyImport) {
     // What the bundle still imports at run time: for a preload, anything but `electron` breaks in a sandbox.
     const leftOver = Object.values(result.metafile.outputs)

@@ -30,6 +30,8 @@ export interface Received {
 export interface PageOptions {
   /** Options for `SentryElectronRenderer.init`, as JSON. */
   init?: Record<string, unknown>;
+  /** The page's own init script instead (for options JSON cannot carry, such as integrations). */
+  initScript?: string;
   preloads?: string[];
   privilegedSchemes?: string[];
   contextIsolation?: boolean;
@@ -54,7 +56,7 @@ export class Session {
       `<!doctype html><html><head><meta charset="utf-8"><title>renderer</title>
 <script>${options.before ?? ''}</script>
 <script src="/bundle.js"></script>
-<script>SentryElectronRenderer.init(${JSON.stringify(options.init ?? {})});</script>
+<script>${options.initScript ?? `SentryElectronRenderer.init(${JSON.stringify(options.init ?? {})});`}</script>
 </head><body><p>renderer under test</p></body></html>`,
     );
     const namespaces = options.namespaces ?? [DEFAULT_NAMESPACE];
@@ -72,14 +74,14 @@ export class Session {
       const dot = channel.lastIndexOf('.');
       const namespace = channel.slice(0, dot);
       const kind = channel.slice(dot + 1);
-      if (!namespaces.includes(namespace) || (kind !== 'envelope' && kind !== 'scope')) return;
+      if (!namespaces.includes(namespace) || (kind !== 'envelope' && kind !== 'scope' && kind !== 'status')) return;
       session.received.push({ via: 'ipc', kind, namespace, payload: args[0] as string | Uint8Array, at: Date.now() });
     });
     renderer.onProtocolRequest(async (req) => {
       const namespace = req.url.slice(0, req.url.indexOf(':'));
       const target = namespaces.includes(namespace) ? parseProtocolUrl(namespace, req.url) : undefined;
       if (!target || req.method !== 'POST') return { status: 404 };
-      const payload = target.kind === 'scope' ? Buffer.from(req.body).toString('utf8') : new Uint8Array(req.body);
+      const payload = target.kind !== 'envelope' ? Buffer.from(req.body).toString('utf8') : new Uint8Array(req.body);
       session.received.push({ via: 'protocol', kind: target.kind, namespace, payload, key: target.key, at: Date.now() });
       return { status: 200 };
     });

@@ -14,8 +14,11 @@
 /** The namespace used when the app names none: the IPC channel prefix and the custom scheme. */
 export const DEFAULT_NAMESPACE = 'sentry-ipc';
 
-/** The message kinds: an envelope from the renderer's Sentry client, or a batch of scope changes. */
-export type MessageKind = 'envelope' | 'scope';
+/**
+ * The message kinds: an envelope from the renderer's Sentry client, a batch of scope changes, or a heartbeat of the
+ * renderer's event loop (`eventLoopBlockIntegration` in the page, read by main's `rendererEventLoopBlockIntegration`).
+ */
+export type MessageKind = 'envelope' | 'scope' | 'status';
 
 /**
  * The global the preload exposes in the page's world, one per namespace (`contextBridge.exposeInMainWorld` takes
@@ -35,6 +38,8 @@ export const LIMITS = {
   envelopeBytes: 1024 * 1024,
   /** One batch of scope changes. */
   scopeBytes: 64 * 1024,
+  /** One event-loop heartbeat. */
+  statusBytes: 1024,
   /** Breadcrumbs in one scope batch; more are cut from the oldest. */
   breadcrumbsPerBatch: 100,
   /** Keys of tags / extra / contexts in one batch. */
@@ -64,7 +69,7 @@ export function protocolUrl(namespace: string, kind: MessageKind, key: string | 
 export function parseProtocolUrl(namespace: string, url: string): { kind: MessageKind; key: string } | undefined {
   const prefix = `${namespace}://`;
   if (!url.startsWith(prefix)) return undefined;
-  const m = /^(envelope|scope)\/?([A-Za-z0-9_-]{0,64})\/?$/.exec(url.slice(prefix.length));
+  const m = /^(envelope|scope|status)\/?([A-Za-z0-9_-]{0,64})\/?$/.exec(url.slice(prefix.length));
   if (!m) return undefined;
   return { kind: m[1] as MessageKind, key: m[2] ?? '' };
 }
@@ -73,6 +78,19 @@ export function parseProtocolUrl(namespace: string, url: string): { kind: Messag
 export interface IpcBridge {
   sendEnvelope(envelope: string | Uint8Array): void;
   sendScope(json: string): void;
+  /** Absent in a bridge from an older preload; the page then sends no heartbeats over IPC. */
+  sendStatus?(json: string): void;
+}
+
+/**
+ * A renderer's event-loop heartbeat: `alive` every `pollInterval` ms while its loop runs, or the page's
+ * visibility when it changes (a hidden page's timers are throttled, so main must not read their delay as a block).
+ * The field names are @sentry/electron's, whose main side reads the same.
+ */
+export interface RendererStatus {
+  v: 1;
+  status: 'alive' | 'visible' | 'hidden';
+  config: { anrThreshold: number; pollInterval: number; captureStackTrace: boolean };
 }
 
 /** The scope changes a renderer sends: only what changed since its last batch (breadcrumbs: only the new ones). */
@@ -181,6 +199,28 @@ export function validateScopePayload(payload: unknown): { ok: true; value: Scope
   }
   if (raw.clear === true) out.clear = true;
   return { ok: true, value: out };
+}
+
+/** A heartbeat: JSON text under the cap with a known status and sane, bounded timings. */
+export function validateStatusPayload(payload: unknown): { ok: true; value: RendererStatus } | Rejection {
+  if (typeof payload !== 'string') return { ok: false, reason: `status must be JSON text, got ${describe(payload)}` };
+  if (payload.length > LIMITS.statusBytes) return { ok: false, reason: `status of ${payload.length} chars is over the ${LIMITS.statusBytes} cap` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return { ok: false, reason: 'status is not valid JSON' };
+  }
+  if (!isPlainObject(raw) || raw.v !== 1) return { ok: false, reason: 'status is not a version 1 object' };
+  if (raw.status !== 'alive' && raw.status !== 'visible' && raw.status !== 'hidden') return { ok: false, reason: 'status is not alive, visible or hidden' };
+  const config = raw.config;
+  if (!isPlainObject(config)) return { ok: false, reason: 'status config is not an object' };
+  const ms = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 10 && v <= 600_000;
+  if (!ms(config.anrThreshold) || !ms(config.pollInterval)) return { ok: false, reason: 'status timings are not milliseconds between 10 and 600000' };
+  return {
+    ok: true,
+    value: { v: 1, status: raw.status, config: { anrThreshold: config.anrThreshold, pollInterval: config.pollInterval, captureStackTrace: config.captureStackTrace !== false } },
+  };
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warning', 'log', 'info', 'debug']);

@@ -15,6 +15,7 @@ import {
   parseProtocolUrl,
   validateEnvelopePayload,
   validateScopePayload,
+  validateStatusPayload,
   type MessageKind,
 } from '../../common/ipc';
 import { electron } from '../electron';
@@ -23,6 +24,7 @@ import { FloodGuard } from './flood-guard';
 import { FROM_RENDERER, handleRendererEnvelope } from './renderer-envelope';
 import { rendererScopesOf, type RendererScopes } from './renderer-scopes';
 import { preloadFallbackToProtocol } from './fallback';
+import { emitRendererStatus } from './renderer-status';
 
 /** Renderer breadcrumbs shown on main's own events. */
 const RENDERER_BREADCRUMBS_ON_MAIN_EVENTS = 20;
@@ -70,6 +72,13 @@ function setUp(client: Client): void {
       handleRendererEnvelope(client, v.value, { webContentsId, url: webContentsId !== undefined ? scopes.urlOf(webContentsId) : undefined }, pii);
       return 200;
     }
+    if (kind === 'status') {
+      const v = validateStatusPayload(payload);
+      if (!v.ok) return reject(sender, v.reason, 400);
+      if (webContentsId === undefined) return reject(sender, 'status from an unidentified renderer', 403);
+      emitRendererStatus(client, webContentsId, v.value);
+      return 200;
+    }
     const v = validateScopePayload(payload);
     if (!v.ok) return reject(sender, v.reason, 400);
     // A scope must belong to a known renderer: without an identity there is nobody to keep it for.
@@ -82,7 +91,7 @@ function setUp(client: Client): void {
   const useProtocol = (mode & IPCMode.Protocol) !== 0 || preloadFallbackToProtocol(client);
 
   if (useClassic) {
-    for (const kind of ['envelope', 'scope'] as const) {
+    for (const kind of ['envelope', 'scope', 'status'] as const) {
       ipcMain.on(channelName(namespace, kind), (event: IpcMainEvent, payload: unknown) => {
         try {
           const wc = event.sender;
@@ -167,10 +176,10 @@ async function handleProtocolRequest(
     if (!target || request.method !== 'POST') return new Response(null, { status: 404 });
     const webContentsId = scopes.webContentsOfKey(target.key);
     const sender = webContentsId !== undefined ? `wc${webContentsId}` : 'protocol';
-    const cap = target.kind === 'envelope' ? LIMITS.envelopeBytes : LIMITS.scopeBytes;
+    const cap = { envelope: LIMITS.envelopeBytes, scope: LIMITS.scopeBytes, status: LIMITS.statusBytes }[target.kind];
     const body = await readCapped(request, cap);
     if (!body) return new Response(null, { status: 413 });
-    const payload = target.kind === 'scope' ? new TextDecoder().decode(body) : body;
+    const payload = target.kind === 'envelope' ? body : new TextDecoder().decode(body);
     return new Response(null, { status: receive(target.kind, payload, webContentsId, sender) });
   } catch (e) {
     debug.warn('[RendererIpc] protocol request failed', e);

@@ -1,0 +1,51 @@
+/**
+ * A framework SDK through the renderer's `init(options, frameworkInit)`: a React 19 page whose SDK is started by
+ * @sentry/react 11's `init` (electron-host/test-pages/react-app.tsx, bundled here with esbuild), in real headless
+ * Chromium inside the fake Electron host. The error its error boundary catches reaches the local receiver through
+ * main, with what the React SDK adds (its context and mechanism) and what the renderer SDK adds (the page's tag,
+ * main's release and `event.process`).
+ */
+import test from 'ava';
+import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { version as reactVersion } from 'react';
+import { CHROMIUM_MISSING } from './electron-host/chromium-harness';
+import { exceptionOf, runSdkApp, scratch } from './helpers/sdk-app';
+
+const chromiumTest = CHROMIUM_MISSING ? test.skip : test;
+if (CHROMIUM_MISSING) test.skip(`React in the renderer: ${CHROMIUM_MISSING}`, () => {});
+
+/** Bundles the React page as an app's bundler would (production React), into `dir`; the page's HTML file. */
+async function reactPage(dir: string): Promise<string> {
+  await build({
+    entryPoints: [join(__dirname, 'electron-host', 'test-pages', 'react-app.tsx')],
+    outfile: join(dir, 'react-app.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome134',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  const page = join(dir, 'react.html');
+  writeFileSync(page, '<!doctype html>\n<div id="root"></div>\n<script src="react-app.js"></script>\n');
+  return page;
+}
+
+chromiumTest("@sentry/react's init through the renderer SDK: the error boundary's event reaches the receiver through main", async (t) => {
+  const dir = scratch(t);
+  const run = await runSdkApp(t, { sdk: {}, windows: [{ page: await reactPage(dir) }] }, { renderer: 'chromium', name: 'ReactApp', version: '2.1.0' });
+  const { event } = await run.waitForEvent((e) => exceptionOf(e)?.value === 'the react cart is empty', 40_000);
+
+  // From @sentry/react: its init ran (its context), and its error boundary captured the error.
+  t.is((event.contexts?.react as { version?: string } | undefined)?.version, reactVersion);
+  const mechanisms = (event.exception?.values ?? []).map((v) => v.mechanism?.type);
+  t.true(mechanisms.some((m) => /react/i.test(String(m))), `mechanisms: ${JSON.stringify(event.exception?.values?.map((v) => [v.type, v.value?.slice(0, 60), v.mechanism]))}`);
+  // From the renderer SDK and main: the page's scope, main's release, and the renderer's process tag.
+  t.is(event.tags?.ui, 'react');
+  t.is(event.tags?.['event.process'], 'renderer');
+  t.is(event.release, 'ReactApp@2.1.0');
+  t.true((exceptionOf(event)?.stacktrace?.frames ?? []).some((f) => f.function === 'Cart'), 'a frame of the component that threw');
+});
