@@ -24,6 +24,7 @@ export { makeRendererTransport } from './transport';
 export { scopeToMainIntegration } from './scope-to-main';
 export { defaultStackParser } from './stack-parse';
 export { eventLoopBlockIntegration } from './event-loop-block';
+export * from './ai';
 export { SEMANTIC_ATTRIBUTE_SENTRY_SOURCE, inboundFiltersIntegration, showReportDialog } from './renamed';
 export * from '../common/scope-setters';
 export { DEFAULT_NAMESPACE } from '../common/ipc';

@@ -13,7 +13,7 @@
  * every framework SDK passes on as it is.
  */
 import { init as browserInit, getDefaultIntegrations as browserDefaultIntegrations, type BrowserOptions } from '@sentry/browser';
-import { consoleSandbox, getClient, type Client, type Integration } from '@sentry/core';
+import { consoleSandbox, debug, getClient, type Client, type Integration } from '@sentry/core';
 import { DEFAULT_NAMESPACE, isValidNamespace } from '../common/ipc';
 import { scopeToMainIntegration } from './scope-to-main';
 import { defaultStackParser } from './stack-parse';
@@ -83,6 +83,9 @@ export function init<O extends RendererOptions>(
       if (withScopeToMain && !base.some((i) => i.name === 'ScopeToMain')) base.push(scopeToMainIntegration());
       const chosen = typeof userIntegrations === 'function' ? userIntegrations(base) : [...base, ...(userIntegrations ?? [])];
       // Applied last so that no list (defaults, user array, user function) brings sessions back in.
+      if (chosen.some((i) => i.name === 'BrowserSession')) {
+        debug.log('[sentry-electron-native] browserSessionIntegration is left out in renderers: release health is tracked by main, one session per app run');
+      }
       return chosen.filter((i) => i.name !== 'BrowserSession');
     },
   };
