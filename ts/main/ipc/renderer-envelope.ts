@@ -26,7 +26,9 @@ export interface RendererIdentity {
 /** Hint data on events that came from a renderer: main's own processors leave them alone. */
 export const FROM_RENDERER = 'sentryElectronFromRenderer';
 
-const FORWARDED_TYPES = new Set(['client_report', 'feedback', 'log', 'replay_event', 'replay_recording', 'profile', 'statsd', 'check_in']);
+// Sentry JS v11's renderer also sends metrics (`trace_metric`), continuous-profiling chunks (`profile_chunk`) and
+// streamed spans (`span`); each stands alone, so it goes on as it came.
+const FORWARDED_TYPES = new Set(['client_report', 'feedback', 'log', 'trace_metric', 'replay_event', 'replay_recording', 'profile', 'profile_chunk', 'span', 'statsd', 'check_in']);
 
 export function handleRendererEnvelope(client: Client, payload: string | Uint8Array, from: RendererIdentity, sendDefaultPii: boolean): void {
   let envelope: Envelope;

@@ -1,0 +1,27 @@
+/**
+ * A renderer's logs and metrics (`Sentry.logger`, `Sentry.metrics`, the browser SDK's under @sentry/electron 7's
+ * names) reach the receiver through main, in the fake Electron host: main forwards their envelope items as they came.
+ */
+import test from 'ava';
+import { runSdkApp, scratch, writePage } from './helpers/sdk-app';
+
+test("a renderer's log and metric reach the receiver through main", async (t) => {
+  const page = writePage(
+    scratch(t),
+    'telemetry',
+    `SentryElectronRenderer.init({ enableLogs: true });
+SentryElectronRenderer.logger.info('renderer log line', { pane: 'left' });
+SentryElectronRenderer.metrics.count('renderer.clicks', 2);
+setTimeout(() => SentryElectronRenderer.flush(2000), 200);`,
+  );
+  const run = await runSdkApp(t, { sdk: {}, windows: [{ page }] });
+  const deadline = Date.now() + 20_000;
+  const itemsOf = (type: string) => run.receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === type));
+  while ((itemsOf('log').length === 0 || itemsOf('trace_metric').length === 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const logs = JSON.stringify(itemsOf('log').map((i) => i.payload));
+  const metrics = JSON.stringify(itemsOf('trace_metric').map((i) => i.payload));
+  t.true(logs.includes('renderer log line'), `log items: ${logs}`);
+  t.true(metrics.includes('renderer.clicks'), `metric items: ${metrics}`);
+});
