@@ -2,12 +2,17 @@
  * The page's half of renderer event-loop block detection (`eventLoopBlockIntegration`), in real headless
  * Chromium over the preload's bridge and over the protocol: the page says it is visible, then that it is alive
  * every `pollInterval`, in messages main's validator accepts; and while a script blocks the page, the heartbeats
- * stop, which is what main's `rendererEventLoopBlockIntegration` detects.
+ * stop, which is what main's `rendererEventLoopBlockIntegration` detects. And in the fake Electron host, main's
+ * RendererIpc hands each heartbeat to its listeners with the sender's web contents id.
  */
 import test from 'ava';
+import { join } from 'node:path';
+import { startReceiver } from '../ts/receiver';
 import { DEFAULT_NAMESPACE, KEY_GLOBAL, validateStatusPayload, type RendererStatus } from '../ts/common/ipc';
 import type { ChromiumLauncher } from './electron-host/chromium';
 import { CHROMIUM_MISSING, PRELOAD, Session, sleep, startLauncher, type Received } from './electron-host/chromium-harness';
+import { launchApp } from './electron-host/launch';
+import { scratch, writePage } from './helpers/sdk-app';
 
 const chromiumTest = CHROMIUM_MISSING ? test.skip : test.serial;
 if (CHROMIUM_MISSING) test.skip(`renderer event-loop heartbeats in Chromium: ${CHROMIUM_MISSING}`, () => {});
@@ -66,4 +71,22 @@ chromiumTest('Protocol: heartbeats go to the privileged scheme with the page key
   } finally {
     await page.close();
   }
+});
+
+test("main's RendererIpc hands each heartbeat to onRendererStatus, attributed to the page's web contents", async (t) => {
+  const dir = scratch(t);
+  const page = writePage(dir, 'beats', 'SentryElectronRenderer.init({ integrations: [SentryElectronRenderer.eventLoopBlockIntegration({ threshold: 300 })] });');
+  const receiver = await startReceiver({ lifetimeMs: 60_000 });
+  t.teardown(() => receiver.close());
+  const app = launchApp({ main: join(__dirname, 'electron-host', 'test-apps', 'renderer-status.ts'), args: [page, receiver.dsn], name: 'BeatApp' });
+  t.teardown(() => app.dispose());
+  const { id } = (await app.waitForMessage((m) => m.type === 'window', 30_000)) as { id: number };
+  const first = (await app.waitForMessage((m) => m.type === 'renderer-status', 20_000)) as { webContentsId: number; status: RendererStatus };
+  t.is(first.webContentsId, id);
+  t.is(first.status.status, 'visible');
+  t.deepEqual(first.status.config, { anrThreshold: 300, pollInterval: 150, captureStackTrace: true });
+  const alive = (await app.waitForMessage((m) => m.type === 'renderer-status' && (m as { status: RendererStatus }).status.status === 'alive', 20_000)) as {
+    webContentsId: number;
+  };
+  t.is(alive.webContentsId, id);
 });
