@@ -27,9 +27,9 @@ export interface RendererOptions extends Omit<BrowserOptions, 'dsn' | 'release' 
   scopeBatchMs?: number;
   /** @deprecated Ignored: main sends everything with its own DSN. Accepted so that shared option objects need no editing. */
   dsn?: string;
-  /** @deprecated Main's `release` is the one every event carries; set it in main's `init`. */
+  /** @deprecated Set it in main's `init`, which gives it to every event; a value here overrides it on this page's events. */
   release?: string;
-  /** @deprecated Main's `environment` is the one every event carries; set it in main's `init`. */
+  /** @deprecated Set it in main's `init`, which gives it to every event; a value here overrides it on this page's events. */
   environment?: string;
 }
 
