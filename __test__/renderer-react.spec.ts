@@ -3,7 +3,7 @@
  * @sentry/react 11's `init` (electron-host/test-pages/react-app.tsx, bundled here with esbuild), in real headless
  * Chromium inside the fake Electron host. The error its error boundary catches reaches the local receiver through
  * main, with what the React SDK adds (its context and mechanism) and what the renderer SDK adds (the page's tag,
- * main's release and `event.process`).
+ * main's release and `event.process`), and so does the page's own span, streamed.
  */
 import test from 'ava';
 import { build } from 'esbuild';
@@ -28,6 +28,16 @@ async function reactPage(dir: string): Promise<string> {
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
+    // The page imports the SDK's source (to type-check against it); it gets what an app's bundler gets: the
+    // published ES module (`npm run build:ts` first).
+    plugins: [
+      {
+        name: 'published-renderer',
+        setup(b) {
+          b.onResolve({ filter: /\/ts\/renderer$/ }, () => ({ path: join(__dirname, '..', 'build', 'renderer', 'index.mjs') }));
+        },
+      },
+    ],
   });
   const page = join(dir, 'react.html');
   writeFileSync(page, '<!doctype html>\n<div id="root"></div>\n<script src="react-app.js"></script>\n');
@@ -48,4 +58,16 @@ chromiumTest("@sentry/react's init through the renderer SDK: the error boundary'
   t.is(event.tags?.['event.process'], 'renderer');
   t.is(event.release, 'ReactApp@2.1.0');
   t.true((exceptionOf(event)?.stacktrace?.frames ?? []).some((f) => f.function === 'Cart'), 'a frame of the component that threw');
+
+  // Tracing passed through: v11 streams the page's spans (`span` items), and main forwards them with its release.
+  type StreamedSpan = { name?: string; attributes?: Record<string, { value: unknown }> };
+  const spans = (): StreamedSpan[] =>
+    run.receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === 'span').flatMap((i) => (i.payload as { items?: StreamedSpan[] }).items ?? []));
+  const deadline = Date.now() + 20_000;
+  while (!spans().some((s) => s.name === 'load cart') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const cart = spans().find((s) => s.name === 'load cart');
+  t.truthy(cart, `spans: ${JSON.stringify(spans().map((s) => s.name))}`);
+  t.is(cart?.attributes?.['sentry.release']?.value, 'ReactApp@2.1.0');
+  const header = run.receiver.envelopes.find((e) => e.items.some((i) => i.type === 'span'))?.headers as { trace?: { public_key?: string } } | undefined;
+  t.is(header?.trace?.public_key, new URL(run.receiver.dsn).username, "the trace header names main's DSN, not the renderer's placeholder");
 });

@@ -16,6 +16,7 @@ import {
   type Event,
 } from '@sentry/core';
 import { originOf } from '../../event/url-origin';
+import { mainEnvelopeHeader, withMainIdentity } from './renderer-forward';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -72,7 +73,9 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
     };
     client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
   }
-  if (forward.length > 0) void client.sendEnvelope(createEnvelope(envelope[0], forward as never));
+  if (forward.length > 0) {
+    void client.sendEnvelope(createEnvelope(mainEnvelopeHeader(client, envelope[0]), forward.map((item) => withMainIdentity(client, item)) as never));
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,0 +1,40 @@
+/**
+ * Envelope items that main forwards from a renderer as they came (logs, metrics, streamed spans, replays, …), given
+ * main's identity where the renderer could only give its own: the page's client has a placeholder DSN and none of
+ * main's release or environment. Without this, the envelope's trace header would name the placeholder's public key
+ * (so Sentry could not sample the trace with main's project) and streamed spans would have no release.
+ */
+import { DEFAULT_ENVIRONMENT, type Client, type EnvelopeItem } from '@sentry/core';
+
+type Header = Record<string, unknown> & { trace?: Record<string, unknown> };
+
+/** The renderer envelope's header with main's public key, release and environment in its trace context. */
+export function mainEnvelopeHeader(client: Client, header: Header): Header {
+  if (!header.trace) return header;
+  const { release, environment } = client.getOptions();
+  const publicKey = client.getDsn()?.publicKey;
+  return {
+    ...header,
+    trace: {
+      ...header.trace,
+      ...(publicKey ? { public_key: publicKey } : {}),
+      ...(release ? { release } : {}),
+      environment: environment ?? DEFAULT_ENVIRONMENT,
+    },
+  };
+}
+
+type SpanAttributes = Record<string, { value: unknown; type: string }>;
+
+/** A streamed-span item (`span`, v2) with main's release and environment on each span; other items unchanged. */
+export function withMainIdentity(client: Client, item: EnvelopeItem): EnvelopeItem {
+  const [header, payload] = item as unknown as [{ type: string }, { items?: Array<{ attributes?: SpanAttributes }> }];
+  if (header.type !== 'span' || !Array.isArray(payload?.items)) return item;
+  const { release, environment } = client.getOptions();
+  for (const span of payload.items) {
+    const attributes = (span.attributes ??= {});
+    if (release) attributes['sentry.release'] = { value: release, type: 'string' };
+    attributes['sentry.environment'] = { value: environment ?? DEFAULT_ENVIRONMENT, type: 'string' };
+  }
+  return item;
+}
