@@ -1,6 +1,7 @@
 /**
  * A renderer's logs and metrics (`Sentry.logger`, `Sentry.metrics`, the browser SDK's under @sentry/electron 7's
- * names) reach the receiver through main, in the fake Electron host: main forwards their envelope items as they came.
+ * names) reach the receiver through main, in the fake Electron host: main forwards their envelope items, with its
+ * release and environment.
  */
 import test from 'ava';
 import { runSdkApp, scratch, writePage } from './helpers/sdk-app';
@@ -14,7 +15,7 @@ SentryElectronRenderer.logger.info('renderer log line', { pane: 'left' });
 SentryElectronRenderer.metrics.count('renderer.clicks', 2);
 setTimeout(() => SentryElectronRenderer.flush(2000), 200);`,
   );
-  const run = await runSdkApp(t, { sdk: {}, windows: [{ page }] });
+  const run = await runSdkApp(t, { sdk: { environment: 'staging' }, windows: [{ page }] }, { name: 'TelemetryApp', version: '3.0.0' });
   const deadline = Date.now() + 20_000;
   const itemsOf = (type: string) => run.receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === type));
   while ((itemsOf('log').length === 0 || itemsOf('trace_metric').length === 0) && Date.now() < deadline) {
@@ -24,4 +25,10 @@ setTimeout(() => SentryElectronRenderer.flush(2000), 200);`,
   const metrics = JSON.stringify(itemsOf('trace_metric').map((i) => i.payload));
   t.true(logs.includes('renderer log line'), `log items: ${logs}`);
   t.true(metrics.includes('renderer.clicks'), `metric items: ${metrics}`);
+  // Main's release and environment, which the page's client does not have.
+  for (const type of ['log', 'trace_metric']) {
+    const attributes = (itemsOf(type)[0]!.payload as { items: Array<{ attributes: Record<string, { value: unknown }> }> }).items[0]!.attributes;
+    t.is(attributes['sentry.release']?.value, 'TelemetryApp@3.0.0', type);
+    t.is(attributes['sentry.environment']?.value, 'staging', type);
+  }
 });

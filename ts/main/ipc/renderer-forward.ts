@@ -2,7 +2,8 @@
  * Envelope items that main forwards from a renderer as they came (logs, metrics, streamed spans, replays, …), given
  * main's identity where the renderer could only give its own: the page's client has a placeholder DSN and none of
  * main's release or environment. Without this, the envelope's trace header would name the placeholder's public key
- * (so Sentry could not sample the trace with main's project) and streamed spans would have no release.
+ * (so Sentry could not sample the trace with main's project), and logs, metrics and streamed spans would have no
+ * release and the renderer's default environment.
  */
 import { DEFAULT_ENVIRONMENT, type Client, type EnvelopeItem } from '@sentry/core';
 
@@ -26,10 +27,13 @@ export function mainEnvelopeHeader(client: Client, header: Header): Header {
 
 type SpanAttributes = Record<string, { value: unknown; type: string }>;
 
-/** A streamed-span item (`span`, v2) with main's release and environment on each span; other items unchanged. */
+/** The item types whose payload is `{ items: [{ attributes }] }`, with release and environment as attributes. */
+const WITH_ATTRIBUTES = new Set(['span', 'log', 'trace_metric']);
+
+/** A log, metric or streamed-span item with main's release and environment on each entry; other items unchanged. */
 export function withMainIdentity(client: Client, item: EnvelopeItem): EnvelopeItem {
   const [header, payload] = item as unknown as [{ type: string }, { items?: Array<{ attributes?: SpanAttributes }> }];
-  if (header.type !== 'span' || !Array.isArray(payload?.items)) return item;
+  if (!WITH_ATTRIBUTES.has(header.type) || !Array.isArray(payload?.items)) return item;
   const { release, environment } = client.getOptions();
   for (const span of payload.items) {
     const attributes = (span.attributes ??= {});
