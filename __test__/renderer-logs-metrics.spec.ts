@@ -6,13 +6,14 @@
 import test from 'ava';
 import { runSdkApp, scratch, writePage } from './helpers/sdk-app';
 
-test("a renderer's log and metric reach the receiver through main", async (t) => {
+test("a renderer's log, metric and event reach the receiver through main, with main's release and environment", async (t) => {
   const page = writePage(
     scratch(t),
     'telemetry',
     `SentryElectronRenderer.init({ enableLogs: true });
 SentryElectronRenderer.logger.info('renderer log line', { pane: 'left' });
 SentryElectronRenderer.metrics.count('renderer.clicks', 2);
+SentryElectronRenderer.captureMessage('renderer message');
 setTimeout(() => SentryElectronRenderer.flush(2000), 200);`,
   );
   const run = await runSdkApp(t, { sdk: { environment: 'staging' }, windows: [{ page }] }, { name: 'TelemetryApp', version: '3.0.0' });
@@ -25,7 +26,10 @@ setTimeout(() => SentryElectronRenderer.flush(2000), 200);`,
   const metrics = JSON.stringify(itemsOf('trace_metric').map((i) => i.payload));
   t.true(logs.includes('renderer log line'), `log items: ${logs}`);
   t.true(metrics.includes('renderer.clicks'), `metric items: ${metrics}`);
-  // Main's release and environment, which the page's client does not have.
+  // Main's release and environment, which the page's client does not have (it fills in 'production').
+  const { event } = await run.waitForEvent((e) => e.message === 'renderer message');
+  t.is(event.environment, 'staging');
+  t.is(event.release, 'TelemetryApp@3.0.0');
   for (const type of ['log', 'trace_metric']) {
     const attributes = (itemsOf(type)[0]!.payload as { items: Array<{ attributes: Record<string, { value: unknown }> }> }).items[0]!.attributes;
     t.is(attributes['sentry.release']?.value, 'TelemetryApp@3.0.0', type);

@@ -61,6 +61,8 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
 
   if (event) {
     if (!sendDefaultPii) withoutCookiesOrBodies(event);
+    // The page's client fills in its default environment ('production'), which would hide main's; main's applies.
+    delete event.environment;
     event.tags = { ...event.tags, 'event.process': 'renderer' };
     event.contexts = {
       ...event.contexts,
