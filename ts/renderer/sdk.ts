@@ -29,7 +29,7 @@ export interface RendererOptions extends Omit<BrowserOptions, 'dsn' | 'release' 
   dsn?: string;
   /** @deprecated Set it in main's `init`, which gives it to every event; a value here overrides it on this page's events. */
   release?: string;
-  /** @deprecated Set it in main's `init`, which gives it to every event; a value here overrides it on this page's events. */
+  /** @deprecated Ignored, as by @sentry/electron: main's `environment` is on every event of the app. */
   environment?: string;
 }
 
