@@ -90,3 +90,20 @@ test("main's RendererIpc hands each heartbeat to onRendererStatus, attributed to
   };
   t.is(alive.webContentsId, id);
 });
+
+test("main's check of a heartbeat: only a known status with sane timings, under the cap", (t) => {
+  const good = { v: 1, status: 'alive', config: { anrThreshold: 1000, pollInterval: 500, captureStackTrace: false, extra: 'dropped' } };
+  const checked = validateStatusPayload(JSON.stringify(good));
+  t.deepEqual(checked, { ok: true, value: { v: 1, status: 'alive', config: { anrThreshold: 1000, pollInterval: 500, captureStackTrace: false } } });
+  const bad: unknown[] = [
+    good,
+    JSON.stringify({ ...good, v: 2 }),
+    JSON.stringify({ ...good, status: 'dead' }),
+    JSON.stringify({ ...good, config: 'fast' }),
+    JSON.stringify({ ...good, config: { anrThreshold: 0, pollInterval: 500 } }),
+    JSON.stringify({ ...good, config: { anrThreshold: 1000, pollInterval: Number.MAX_SAFE_INTEGER } }),
+    JSON.stringify({ ...good, pad: 'x'.repeat(2000) }),
+    '{not json',
+  ];
+  for (const payload of bad) t.false(validateStatusPayload(payload).ok, String(payload).slice(0, 80));
+});
