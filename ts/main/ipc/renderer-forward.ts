@@ -30,11 +30,22 @@ type SpanAttributes = Record<string, { value: unknown; type: string }>;
 /** The item types whose payload is `{ items: [{ attributes }] }`, with release and environment as attributes. */
 const WITH_ATTRIBUTES = new Set(['span', 'log', 'trace_metric']);
 
-/** A log, metric or streamed-span item with main's release and environment on each entry; other items unchanged. */
+/** The item types whose payload is an event of its own (forwarded as it is, not replayed through main's client). */
+const EVENT_LIKE = new Set(['feedback', 'replay_event']);
+
+/**
+ * A log, metric or streamed-span item with main's release and environment on each entry, a feedback or replay event
+ * with them on itself (a release the page set stays); other items unchanged.
+ */
 export function withMainIdentity(client: Client, item: EnvelopeItem): EnvelopeItem {
-  const [header, payload] = item as unknown as [{ type: string }, { items?: Array<{ attributes?: SpanAttributes }> }];
-  if (!WITH_ATTRIBUTES.has(header.type) || !Array.isArray(payload?.items)) return item;
+  const [header, payload] = item as unknown as [{ type: string }, { items?: Array<{ attributes?: SpanAttributes }>; release?: string; environment?: string }];
   const { release, environment } = client.getOptions();
+  if (EVENT_LIKE.has(header.type) && typeof payload === 'object' && payload !== null) {
+    payload.release ??= release;
+    payload.environment = environment ?? DEFAULT_ENVIRONMENT;
+    return item;
+  }
+  if (!WITH_ATTRIBUTES.has(header.type) || !Array.isArray(payload?.items)) return item;
   for (const span of payload.items) {
     const attributes = (span.attributes ??= {});
     if (release) attributes['sentry.release'] = { value: release, type: 'string' };
