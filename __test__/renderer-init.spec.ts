@@ -45,6 +45,20 @@ chromiumTest("an app's own transport sees every envelope, and main still gets ea
   }
 });
 
+chromiumTest("an app's transport that cannot be built: init does not throw, and events still reach main", async (t) => {
+  const page = await Session.open(launcher!, {
+    preloads: [PRELOAD],
+    initScript: `try { ${S}.init({ transport: () => { throw new Error('no transport today'); } }); window.threw = false; } catch { window.threw = true; }`,
+  });
+  try {
+    t.false(await page.run('window.threw'));
+    await page.run(`${S}.captureException(new Error('main only')); 1`);
+    await page.event(t, 'event at main', (e) => e.exception?.values?.[0]?.value === 'main only');
+  } finally {
+    await page.close();
+  }
+});
+
 chromiumTest('a transport built on makeRendererTransport is used as it is: one copy at main, not two', async (t) => {
   const page = await Session.open(launcher!, {
     preloads: [PRELOAD],

@@ -77,6 +77,10 @@ export function withMainRoute(appFactory: TransportFactory): TransportFactory {
     let app: Transport;
     try {
       app = appFactory(options);
+    } catch (error) {
+      // Thrown from inside the app's init call otherwise: the page keeps reporting through main alone.
+      debug.warn('[sentry-electron-native] the app transport could not be built; envelopes go to main only:', error);
+      return makeRendererTransport(options);
     } finally {
       onMainRouteBuilt = outer;
     }
