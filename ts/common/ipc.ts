@@ -16,7 +16,8 @@ export const DEFAULT_NAMESPACE = 'sentry-ipc';
 
 /**
  * The message kinds: an envelope from the renderer's Sentry client, a batch of scope changes, or a heartbeat of the
- * renderer's event loop (`eventLoopBlockIntegration` in the page, read by main's `rendererEventLoopBlockIntegration`).
+ * renderer's event loop (`eventLoopBlockIntegration` in the page, read by main's `rendererEventLoopBlockIntegration`;
+ * its content is ./renderer-status.ts's).
  */
 export type MessageKind = 'envelope' | 'scope' | 'status';
 
@@ -38,8 +39,8 @@ export const LIMITS = {
   envelopeBytes: 1024 * 1024,
   /** One batch of scope changes. */
   scopeBytes: 64 * 1024,
-  /** One event-loop heartbeat. */
-  statusBytes: 1024,
+  /** One event-loop heartbeat (./renderer-status.ts checks what it holds). */
+  statusBytes: 4000,
   /** Breadcrumbs in one scope batch; more are cut from the oldest. */
   breadcrumbsPerBatch: 100,
   /** Keys of tags / extra / contexts in one batch. */
@@ -80,17 +81,6 @@ export interface IpcBridge {
   sendScope(json: string): void;
   /** Absent in a bridge from an older preload; the page then sends no heartbeats over IPC. */
   sendStatus?(json: string): void;
-}
-
-/**
- * A renderer's event-loop heartbeat: `alive` every `pollInterval` ms while its loop runs, or the page's
- * visibility when it changes (a hidden page's timers are throttled, so main must not read their delay as a block).
- * The field names are @sentry/electron's, whose main side reads the same.
- */
-export interface RendererStatus {
-  v: 1;
-  status: 'alive' | 'visible' | 'hidden';
-  config: { anrThreshold: number; pollInterval: number; captureStackTrace: boolean };
 }
 
 /** The scope changes a renderer sends: only what changed since its last batch (breadcrumbs: only the new ones). */
@@ -199,28 +189,6 @@ export function validateScopePayload(payload: unknown): { ok: true; value: Scope
   }
   if (raw.clear === true) out.clear = true;
   return { ok: true, value: out };
-}
-
-/** A heartbeat: JSON text under the cap with a known status and sane, bounded timings. */
-export function validateStatusPayload(payload: unknown): { ok: true; value: RendererStatus } | Rejection {
-  if (typeof payload !== 'string') return { ok: false, reason: `status must be JSON text, got ${describe(payload)}` };
-  if (payload.length > LIMITS.statusBytes) return { ok: false, reason: `status of ${payload.length} chars is over the ${LIMITS.statusBytes} cap` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload);
-  } catch {
-    return { ok: false, reason: 'status is not valid JSON' };
-  }
-  if (!isPlainObject(raw) || raw.v !== 1) return { ok: false, reason: 'status is not a version 1 object' };
-  if (raw.status !== 'alive' && raw.status !== 'visible' && raw.status !== 'hidden') return { ok: false, reason: 'status is not alive, visible or hidden' };
-  const config = raw.config;
-  if (!isPlainObject(config)) return { ok: false, reason: 'status config is not an object' };
-  const ms = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 10 && v <= 600_000;
-  if (!ms(config.anrThreshold) || !ms(config.pollInterval)) return { ok: false, reason: 'status timings are not milliseconds between 10 and 600000' };
-  return {
-    ok: true,
-    value: { v: 1, status: raw.status, config: { anrThreshold: config.anrThreshold, pollInterval: config.pollInterval, captureStackTrace: config.captureStackTrace !== false } },
-  };
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warning', 'log', 'info', 'debug']);

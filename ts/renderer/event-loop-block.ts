@@ -7,7 +7,8 @@
  * captures the page's stack through the debugger and reports "Application Not Responding".
  */
 import { defineIntegration, type Client } from '@sentry/core';
-import { DEFAULT_NAMESPACE, type RendererStatus } from '../common/ipc';
+import { DEFAULT_NAMESPACE } from '../common/ipc';
+import type { RendererStatus } from '../common/renderer-status';
 import { linkToMain } from './link';
 import { pageState } from './state';
 
@@ -35,7 +36,7 @@ export const eventLoopBlockIntegration = defineIntegration((options?: EventLoopB
       const namespace = (client.getOptions() as { ipcNamespace?: string }).ipcNamespace ?? pageState()?.namespace ?? DEFAULT_NAMESPACE;
       const link = linkToMain(namespace);
       const send = (status: RendererStatus['status']): void => {
-        const message: RendererStatus = { v: 1, status, config };
+        const message: RendererStatus = { status, config };
         void link.send('status', JSON.stringify(message));
       };
       const doc = (globalThis as { document?: { visibilityState?: string; addEventListener?: (type: string, listener: () => void) => void } }).document;

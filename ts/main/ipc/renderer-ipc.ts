@@ -15,7 +15,6 @@ import {
   parseProtocolUrl,
   validateEnvelopePayload,
   validateScopePayload,
-  validateStatusPayload,
   type MessageKind,
 } from '../../common/ipc';
 import { electron } from '../electron';
@@ -24,7 +23,8 @@ import { FloodGuard } from './flood-guard';
 import { FROM_RENDERER, handleRendererEnvelope } from './renderer-envelope';
 import { rendererScopesOf, type RendererScopes } from './renderer-scopes';
 import { preloadFallbackToProtocol } from './fallback';
-import { emitRendererStatus } from './renderer-status';
+import { validateRendererStatus } from '../../common/renderer-status';
+import { createRendererEventLoopBlockStatusHandler } from '../integrations/renderer-event-loop-block';
 
 /** Renderer breadcrumbs shown on main's own events. */
 const RENDERER_BREADCRUMBS_ON_MAIN_EVENTS = 20;
@@ -73,10 +73,12 @@ function setUp(client: Client): void {
       return 200;
     }
     if (kind === 'status') {
-      const v = validateStatusPayload(payload);
-      if (!v.ok) return reject(sender, v.reason, 400);
+      // Heartbeats for RendererEventLoopBlock; without that integration there is nobody to tell.
+      const status = validateRendererStatus(payload);
+      if (!status) return reject(sender, 'not a renderer status', 400);
       if (webContentsId === undefined) return reject(sender, 'status from an unidentified renderer', 403);
-      emitRendererStatus(client, webContentsId, v.value);
+      const contents = webContents.fromId(webContentsId);
+      if (contents) createRendererEventLoopBlockStatusHandler(client)?.(status, contents);
       return 200;
     }
     const v = validateScopePayload(payload);
