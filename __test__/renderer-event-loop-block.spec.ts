@@ -98,3 +98,20 @@ for (const mode of ['Classic', 'Protocol'] as const) {
     t.is(anrs()[0]!.tags?.['event.process'], 'renderer');
   });
 }
+
+test("main's check of a heartbeat: a known status with sane timings, as text or as a structured-clone object", (t) => {
+  const good = { status: 'alive', config: { anrThreshold: 1000, pollInterval: 500, captureStackTrace: false, extra: 'dropped' } };
+  const expected = { status: 'alive', config: { anrThreshold: 1000, pollInterval: 500, captureStackTrace: false } };
+  t.deepEqual(validateRendererStatus(JSON.stringify(good)), expected);
+  t.deepEqual(validateRendererStatus(good), expected, "@sentry/electron's preload sends the object itself");
+  const bad: unknown[] = [
+    JSON.stringify({ ...good, status: 'dead' }),
+    JSON.stringify({ ...good, config: 'fast' }),
+    JSON.stringify({ ...good, config: { anrThreshold: 0, pollInterval: 500 } }),
+    JSON.stringify({ ...good, config: { anrThreshold: 1000, pollInterval: Number.MAX_SAFE_INTEGER } }),
+    JSON.stringify({ ...good, pad: 'x'.repeat(5000) }),
+    '{not json',
+    null,
+  ];
+  for (const payload of bad) t.is(validateRendererStatus(payload), undefined, String(payload).slice(0, 80));
+});
