@@ -10,22 +10,12 @@ import { join } from 'node:path';
 import { startReceiver } from '../ts/receiver';
 import { DEFAULT_NAMESPACE, KEY_GLOBAL } from '../ts/common/ipc';
 import { validateRendererStatus, type RendererStatus } from '../ts/common/renderer-status';
-import type { ChromiumLauncher } from './electron-host/chromium';
-import { CHROMIUM_MISSING, PRELOAD, Session, sleep, startLauncher, type Received } from './electron-host/chromium-harness';
+import { PRELOAD, Session, sleep, chromiumSpec, type Received } from './electron-host/chromium-harness';
 import type { Event } from '@sentry/core';
 import { launchApp } from './electron-host/launch';
 import { scratch, writePage } from './helpers/sdk-app';
 
-const chromiumTest = CHROMIUM_MISSING ? test.skip : test.serial;
-if (CHROMIUM_MISSING) test.skip(`renderer event-loop heartbeats in Chromium: ${CHROMIUM_MISSING}`, () => {});
-
-let launcher: ChromiumLauncher | undefined;
-test.before(async () => {
-  launcher = await startLauncher();
-});
-test.after.always(async () => {
-  await launcher?.close();
-});
+const { chromiumTest, launcher } = chromiumSpec(test, 'renderer event-loop heartbeats');
 
 /** Each status message received so far, checked by main's validator. */
 function statuses(page: Session): Array<{ message: Received; status: RendererStatus }> {
@@ -41,7 +31,7 @@ function statuses(page: Session): Array<{ message: Received; status: RendererSta
 const withHeartbeats = `SentryElectronRenderer.init({ integrations: [SentryElectronRenderer.eventLoopBlockIntegration({ threshold: 200 })] });`;
 
 chromiumTest('Classic: visible, then alive every half threshold; a blocked page goes quiet for as long as it is blocked', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], initScript: withHeartbeats });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], initScript: withHeartbeats });
   try {
     await page.waitFor(t, 'heartbeats', () => statuses(page).filter((s) => s.status.status === 'alive').length >= 3);
     const first = statuses(page);
@@ -65,7 +55,7 @@ chromiumTest('Classic: visible, then alive every half threshold; a blocked page 
 });
 
 chromiumTest('Protocol: heartbeats go to the privileged scheme with the page key', async (t) => {
-  const page = await Session.open(launcher!, { privilegedSchemes: [DEFAULT_NAMESPACE], initScript: withHeartbeats });
+  const page = await Session.open(launcher(), { privilegedSchemes: [DEFAULT_NAMESPACE], initScript: withHeartbeats });
   try {
     await page.run(`globalThis[${JSON.stringify(KEY_GLOBAL)}] = 'beat-key';`);
     await page.waitFor(t, 'protocol heartbeat', (m) => m.kind === 'status' && m.via === 'protocol');

@@ -8,19 +8,9 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStackParser } from '../ts/renderer/stack-parse';
-import type { ChromiumLauncher } from './electron-host/chromium';
-import { CHROMIUM_MISSING, PRELOAD, Session, eventOf, sleep, startLauncher } from './electron-host/chromium-harness';
+import { PRELOAD, Session, eventOf, sleep, chromiumSpec } from './electron-host/chromium-harness';
 
-const chromiumTest = CHROMIUM_MISSING ? test.skip : test.serial;
-if (CHROMIUM_MISSING) test.skip(`renderer init options in Chromium: ${CHROMIUM_MISSING}`, () => {});
-
-let launcher: ChromiumLauncher | undefined;
-test.before(async () => {
-  launcher = await startLauncher();
-});
-test.after.always(async () => {
-  await launcher?.close();
-});
+const { chromiumTest, launcher } = chromiumSpec(test, 'renderer init options');
 
 const S = 'SentryElectronRenderer';
 
@@ -29,7 +19,7 @@ const eventsAtMain = (page: Session, value: string) =>
   page.received.filter((m) => m.kind === 'envelope' && eventOf(m.payload)?.exception?.values?.[0]?.value === value);
 
 chromiumTest("an app's own transport sees every envelope, and main still gets each one", async (t) => {
-  const page = await Session.open(launcher!, {
+  const page = await Session.open(launcher(), {
     preloads: [PRELOAD],
     initScript: `window.seen = [];
       ${S}.init({ transport: () => ({ send: async (envelope) => { window.seen.push(envelope[1][0][0].type); return {}; }, flush: async () => true }) });`,
@@ -46,7 +36,7 @@ chromiumTest("an app's own transport sees every envelope, and main still gets ea
 });
 
 chromiumTest("an app's transport that cannot be built: init does not throw, and events still reach main", async (t) => {
-  const page = await Session.open(launcher!, {
+  const page = await Session.open(launcher(), {
     preloads: [PRELOAD],
     initScript: `try { ${S}.init({ transport: () => { throw new Error('no transport today'); } }); window.threw = false; } catch { window.threw = true; }`,
   });
@@ -60,7 +50,7 @@ chromiumTest("an app's transport that cannot be built: init does not throw, and 
 });
 
 chromiumTest('a transport built on makeRendererTransport is used as it is: one copy at main, not two', async (t) => {
-  const page = await Session.open(launcher!, {
+  const page = await Session.open(launcher(), {
     preloads: [PRELOAD],
     initScript: `window.sent = 0;
       ${S}.init({ transport: (options) => { const inner = ${S}.makeRendererTransport(options);
@@ -82,7 +72,7 @@ chromiumTest('ScopeToMain is removed by its name, and by defaultIntegrations: fa
     `${S}.init({ integrations: (defaults) => defaults.filter((i) => i.name !== 'ScopeToMain') })`,
     `${S}.init({ defaultIntegrations: false })`,
   ]) {
-    const page = await Session.open(launcher!, { preloads: [PRELOAD], initScript: init });
+    const page = await Session.open(launcher(), { preloads: [PRELOAD], initScript: init });
     try {
       const names = (await page.run(`${S}.getClient().getOptions().integrations.map((i) => i.name)`)) as string[];
       t.false(names.includes('ScopeToMain'), init);
@@ -97,7 +87,7 @@ chromiumTest('ScopeToMain is removed by its name, and by defaultIntegrations: fa
 });
 
 chromiumTest('the defaults: ScopeToMain in, sessions and culture out; InboundFilters by its v7 name; the report dialog says why it cannot open', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], init: {} });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], init: {} });
   try {
     const names = (await page.run(`${S}.getClient().getOptions().integrations.map((i) => i.name)`)) as string[];
     t.true(names.includes('ScopeToMain'));

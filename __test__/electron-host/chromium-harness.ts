@@ -3,7 +3,7 @@
  * every message from the page, over IPC or the protocol, and answers the protocol like main does), and bounded
  * waits that fail with the page's console in the message.
  */
-import type { ExecutionContext } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 import { readFileSync } from 'node:fs';
 import { parseEnvelope, type Event } from '@sentry/core';
 import { DEFAULT_NAMESPACE, parseProtocolUrl, type MessageKind } from '../../ts/common/ipc';
@@ -137,4 +137,21 @@ export function sleep(ms: number): Promise<void> {
 /** Starts the launcher for one spec file; `undefined` (and the specs skip) when Chromium is absent. */
 export async function startLauncher(): Promise<ChromiumLauncher | undefined> {
   return CHROMIUM_MISSING ? undefined : ChromiumLauncher.start();
+}
+
+/**
+ * What every Chromium spec sets up: one browser for the file (started before its tests, closed after them, even
+ * when one fails), tests that run one at a time in it, and one skipped test that says `what` and why when Chromium
+ * cannot run here.
+ */
+export function chromiumSpec(test: TestFn, what: string) {
+  if (CHROMIUM_MISSING) test.skip(`${what} in Chromium: ${CHROMIUM_MISSING}`, () => {});
+  let launcher: ChromiumLauncher | undefined;
+  test.before(async () => {
+    launcher = await startLauncher();
+  });
+  test.after.always(async () => {
+    await launcher?.close();
+  });
+  return { chromiumTest: CHROMIUM_MISSING ? test.skip : test.serial, launcher: () => launcher! };
 }

@@ -18,6 +18,7 @@ import {
   type MessageKind,
 } from '../../common/ipc';
 import { electron } from '../electron';
+import { guardedSetup } from '../integrations/shared';
 import { DEFAULTS, IPCMode, type ElectronClientOptions } from '../options';
 import { FloodGuard } from './flood-guard';
 import { FROM_RENDERER, handleRendererEnvelope } from './renderer-envelope';
@@ -33,11 +34,7 @@ export const rendererIpcIntegration = defineIntegration(() => {
   return {
     name: 'RendererIpc',
     setup(client: Client) {
-      try {
-        setUp(client);
-      } catch (e) {
-        debug.warn('[RendererIpc] could not start: renderer events will not reach main', e);
-      }
+      guardedSetup('RendererIpc', () => setUp(client), 'renderer events will not reach main');
     },
     processEvent(event: Event, hint: EventHint, client: Client): Event {
       // Main's own events (and main-process crashes) show what the renderers did last.
