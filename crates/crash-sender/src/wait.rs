@@ -202,7 +202,22 @@ pub fn pid_alive(pid: i64) -> bool {
     }
     // SAFETY: signal 0 only checks that the process exists and may be signalled.
     let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    let exists = r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    exists && !is_zombie(pid)
+}
+
+/// Dead but not reaped yet (it still answers signal 0): its claims are abandoned all the same.
+#[cfg(target_os = "linux")]
+fn is_zombie(pid: i64) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    stat.rfind(')').and_then(|i| stat.get(i + 2..i + 3)) == Some("Z")
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn is_zombie(_pid: i64) -> bool {
+    false
 }
 
 #[cfg(windows)]
