@@ -1,17 +1,21 @@
 /**
- * The crash sender executable (crates/crash-sender) for the tests: `$SENTRY_ELECTRON_SENDER`, else a build of this
- * checkout (release first), else `undefined` (the specs skip, saying how to build it).
+ * The crash sender executable (crates/crash-sender) for the tests: `$SENTRY_ELECTRON_SENDER`, else the one beside
+ * the addon where the SDK itself looks (scripts/build-native.mjs puts it there), else a cargo build of this
+ * checkout, else `undefined` (the specs skip, saying how to build it).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SENDER_NAME, senderPath } from '../../ts/main/native-crashes/sender';
 
 const ROOT = join(__dirname, '..', '..');
-const NAME = process.platform === 'win32' ? 'sentry-electron-sender.exe' : 'sentry-electron-sender';
 
 export function senderBinary(): string | undefined {
-  if (process.env.SENTRY_ELECTRON_SENDER) return process.env.SENTRY_ELECTRON_SENDER;
+  const shipped = senderPath();
+  if (shipped) return shipped;
   const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
-  return ['release', 'debug'].map((p) => join(target, p, NAME)).find((f) => existsSync(f));
+  const triple = { x64: 'x86_64', arm64: 'aarch64' }[process.arch as string];
+  const builds = ['release', 'debug'].flatMap((p) => [join(target, p, SENDER_NAME), ...(triple ? [join(target, `${triple}-unknown-linux-gnu`, p, SENDER_NAME)] : [])]);
+  return builds.find((f) => existsSync(f));
 }
 
-export const SENDER_MISSING = 'the crash sender is not built: cargo build -p crash-sender (or set SENTRY_ELECTRON_SENDER)';
+export const SENDER_MISSING = 'the crash sender is not built: npm run build:native, or cargo build -p crash-sender (or set SENTRY_ELECTRON_SENDER)';
