@@ -84,6 +84,8 @@ crashTest("main crashes natively: its event arrives from the sender, without a r
   t.true((event.breadcrumbs ?? []).some((b) => b.message === 'just before the crash'), JSON.stringify(event.breadcrumbs));
   t.is(event.release, 'SdkApp@9.9.9');
   t.is(exceptionOf(event)?.type, 'SIGSEGV');
+  const reportId = String((event.contexts?.electron as { crashpad_report_id?: string } | undefined)?.crashpad_report_id);
+  t.is(event.event_id, reportId.replace(/-/g, '').toLowerCase(), "the event id is Crashpad's report id: a second send of it is the same event");
   t.truthy(envelope.items.find((i) => i.type === 'attachment'), 'with the minidump Crashpad wrote');
   await waitUntil('the sender exits', () => sendersOf(userData).length === 0);
   t.deepEqual(readdirSync(join(userData, 'sentry', 'queue', 'entries')), [], 'delivered: nothing left in the queue');

@@ -193,7 +193,7 @@ pub fn crash_event(config: &Config, policy: Policy, found: &Found, log: &Log) ->
         policy,
         send_default_pii: config.send_default_pii,
         home: config.home.as_deref(),
-        event_id: fresh_event_id(),
+        event_id: event_id_for(&found.id),
         now: now_secs(),
     };
     let mut event = native_crash_event(&facts);
@@ -221,6 +221,22 @@ pub fn crash_event(config: &Config, policy: Policy, found: &Found, log: &Log) ->
     apply_scope(&mut event, scope.as_ref(), &client);
     event["sdk"] = json!({ "name": config.sdk_name, "version": config.sdk_version });
     event
+}
+
+/// The event id of a report: Crashpad's report id (a UUID) as Sentry's 32 hex digits, so that an envelope sent
+/// twice (a sender killed between its queue write and its ledger entry, then the next launch) is one event in
+/// Sentry, which drops a repeated id; a fresh one when the id is not a UUID.
+pub fn event_id_for(report_id: &str) -> String {
+    let hex: String = report_id
+        .chars()
+        .filter(|c| *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        hex
+    } else {
+        fresh_event_id()
+    }
 }
 
 /// 32 hex digits from the OS's randomness (std's hasher keys come from it), without a random crate.
