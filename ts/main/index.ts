@@ -6,6 +6,8 @@ export { init, getDefaultIntegrations, SDK_NAME } from './sdk';
 export { IPCMode, type ElectronMainOptions, type MinidumpPolicy } from './options';
 export { ElectronMainClient, type NativeCrashOutcome } from './client';
 export { rendererIpcIntegration } from './ipc/renderer-ipc';
+export { utilityProcessIpcIntegration } from './ipc/utility-ipc';
+export { rendererEventLoopBlockIntegration } from './integrations/renderer-event-loop-block';
 export { nativeCrashesIntegration, type NativeCrashesOptions } from './native-crashes/integration';
 export * from './integrations';
 export { parseMinidump, parseMinidumpSync } from '../native/parse';

@@ -29,6 +29,7 @@ import {
   preloadInjectionIntegration,
 } from './integrations';
 import { rendererIpcIntegration } from './ipc/renderer-ipc';
+import { utilityProcessIpcIntegration } from './ipc/utility-ipc';
 import { nativeCrashesIntegration } from './native-crashes/integration';
 import { checkedOptions, DEFAULTS, type ElectronClientOptions, type ElectronMainOptions } from './options';
 import { installShutdown } from './shutdown';
@@ -56,6 +57,7 @@ export function getDefaultIntegrations(): Integration[] {
     mainProcessSessionIntegration(),
     preloadInjectionIntegration(),
     rendererIpcIntegration(),
+    utilityProcessIpcIntegration(),
     childProcessGoneIntegration(),
     nativeCrashesIntegration(),
   ];
