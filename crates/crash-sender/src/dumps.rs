@@ -75,7 +75,8 @@ impl Finder<'_> {
             };
             for entry in names.flatten().take(4 * MAX_CANDIDATES) {
                 let path = entry.path();
-                if path.extension().is_none_or(|e| e != "dmp") || rejected.contains(&path) {
+                if path.extension() != Some(std::ffi::OsStr::new("dmp")) || rejected.contains(&path)
+                {
                     continue;
                 }
                 let Ok(meta) = entry.metadata() else { continue };

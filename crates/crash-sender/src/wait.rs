@@ -116,6 +116,7 @@ pub fn wait_for_main(pid: u32) -> Ending {
             _ => Ending::Gone,
         };
     }
+    // SAFETY: kevent is plain data; zero is a valid value of each field.
     let mut changes: [libc::kevent; 2] = unsafe { std::mem::zeroed() };
     changes[0].ident = pid as usize;
     changes[0].filter = libc::EVFILT_PROC;
@@ -124,12 +125,21 @@ pub fn wait_for_main(pid: u32) -> Ending {
     changes[1].ident = 0;
     changes[1].filter = libc::EVFILT_READ;
     changes[1].flags = libc::EV_ADD;
+    let mut pending_changes = 2; // registered by the first call only
     loop {
         let mut event: libc::kevent = unsafe { std::mem::zeroed() };
-        // SAFETY: two valid changes, room for one event, no timeout.
-        let n = unsafe { libc::kevent(kq, changes.as_ptr(), 2, &mut event, 1, std::ptr::null()) };
-        changes[0].flags = 0; // registered once
-        changes[1].flags = 0;
+        // SAFETY: `pending_changes` valid changes, room for one event, no timeout.
+        let n = unsafe {
+            libc::kevent(
+                kq,
+                changes.as_ptr(),
+                pending_changes,
+                &mut event,
+                1,
+                std::ptr::null(),
+            )
+        };
+        pending_changes = 0;
         if n < 0 {
             if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
