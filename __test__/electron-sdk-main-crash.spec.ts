@@ -190,3 +190,18 @@ async function hangingServer(): Promise<{ server: Server; dsn: string; requests:
   const { port } = server.address() as AddressInfo;
   return { server, dsn: `http://public@127.0.0.1:${port}/1`, requests: () => count };
 }
+
+crashTest('a sender that cannot start: one debug message, and main\'s crash is reported at the next launch as before', async (t) => {
+  const userData = scratch(t);
+  const missing = { SENTRY_ELECTRON_SENDER: join(userData, 'no-such-sender') };
+  const first = await runSdkApp(t, { sdk: { debug: true } }, { userData, env: missing });
+  await first.app.waitForMessage((m) => m.type === 'ready', 30_000);
+  await sleep(1500); // the run's scope is spooled
+  first.app.send({ cmd: 'crash-main' });
+  await first.app.exited;
+  const said = first.app.stderr() + first.app.stdout();
+  t.is(said.match(/the crash sender \([^)]*no-such-sender\) could not start/g)?.length, 1, said.slice(-2000));
+  const second = await runSdkApp(t, { sdk: {} }, { userData, env: missing, receiver: first.receiver });
+  const { event } = await second.waitForEvent(isMainCrash, 30_000);
+  t.is(exceptionOf(event)?.type, 'SIGSEGV');
+});
