@@ -53,6 +53,11 @@ export interface ElectronMainOptions extends Omit<Options, 'transport' | 'integr
   spotlight?: boolean | string;
   /** Time `before-quit` waits for pending sends and queue writes (default 2000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Report a native crash of the main process at once, from a small helper executable that outlives main (default
+   * `true`); `false` leaves main's crashes to the next launch, as when the helper is missing or cannot start.
+   */
+  mainCrashSender?: boolean;
   /** Transport options passed through (proxy, headers, size limits …). */
   transportOptions?: Partial<NativeTransportOptions>;
 }
