@@ -59,16 +59,8 @@ pub fn native_crash_event(facts: &EventFacts<'_>) -> Value {
     let mut os = Map::new();
     os.insert("name".into(), json!(os_name));
     let sys = &report.system;
-    insert_some(
-        &mut os,
-        "version",
-        sys.os_version.as_deref().filter(|s| !s.is_empty()),
-    );
-    insert_some(
-        &mut os,
-        "build",
-        sys.os_build.as_deref().filter(|s| !s.is_empty()),
-    );
+    insert_text(&mut os, "version", sys.os_version.as_deref());
+    insert_text(&mut os, "build", sys.os_build.as_deref());
     if os_name == "Linux" || os_name == "Android" {
         // The dump's version is the kernel's release, its build the rest of `uname -v`.
         let kernel: Vec<&str> = [sys.os_version.as_deref(), sys.os_build.as_deref()]
@@ -83,11 +75,7 @@ pub fn native_crash_event(facts: &EventFacts<'_>) -> Value {
     let mut device = Map::new();
     insert_some(&mut device, "arch", arch);
     device.insert("processor_count".into(), json!(sys.cpu_count));
-    insert_some(
-        &mut device,
-        "cpu_description",
-        sys.cpu_info.as_deref().filter(|s| !s.is_empty()),
-    );
+    insert_text(&mut device, "cpu_description", sys.cpu_info.as_deref());
     let mut contexts = Map::new();
     contexts.insert("os".into(), Value::Object(os));
     contexts.insert("device".into(), Value::Object(device));
@@ -128,7 +116,7 @@ pub fn native_crash_event(facts: &EventFacts<'_>) -> Value {
             };
             let mut v = Map::new();
             v.insert("id".into(), json!(t.id));
-            insert_some(&mut v, "name", t.name.as_deref().filter(|s| !s.is_empty()));
+            insert_text(&mut v, "name", t.name.as_deref());
             v.insert("crashed".into(), json!(crashing && crash.is_some()));
             v.insert("current".into(), json!(crashing));
             if let Some(s) = stack {
@@ -228,16 +216,8 @@ fn mechanism_meta(c: &Crash) -> Option<Value> {
         if let Some(code) = s.code {
             sig.insert("code".into(), json!(code));
         }
-        insert_some(
-            &mut sig,
-            "name",
-            s.name.as_deref().filter(|s| !s.is_empty()),
-        );
-        insert_some(
-            &mut sig,
-            "code_name",
-            s.code_name.as_deref().filter(|s| !s.is_empty()),
-        );
+        insert_text(&mut sig, "name", s.name.as_deref());
+        insert_text(&mut sig, "code_name", s.code_name.as_deref());
         meta.insert("signal".into(), Value::Object(sig));
     }
     if let Some(m) = &c.mach_exception {
@@ -303,10 +283,10 @@ fn named(
         Some(name) if keep_function => {
             f.insert("function".into(), json!(name));
         }
-        name => insert_some(&mut f, "function", name.filter(|s| !s.is_empty())),
+        name => insert_text(&mut f, "function", name),
     }
-    insert_some(&mut f, "symbol", symbol.filter(|s| !s.is_empty()));
-    insert_some(&mut f, "filename", file.filter(|s| !s.is_empty()));
+    insert_text(&mut f, "symbol", symbol);
+    insert_text(&mut f, "filename", file);
     if let Some(line) = line {
         f.insert("lineno".into(), json!(line));
     }
@@ -319,18 +299,10 @@ fn image(m: &Module, ty: &str, arch: Option<&str>) -> Value {
     v.insert("code_file".into(), json!(m.code_file));
     v.insert("image_addr".into(), json!(m.base_address));
     v.insert("image_size".into(), json!(m.size));
-    insert_some(
-        &mut v,
-        "debug_file",
-        m.debug_file.as_deref().filter(|s| !s.is_empty()),
-    );
+    insert_text(&mut v, "debug_file", m.debug_file.as_deref());
     let debug_id = m.debug_id.as_deref().and_then(sentry_debug_id);
     insert_some(&mut v, "debug_id", debug_id.as_deref());
-    insert_some(
-        &mut v,
-        "code_id",
-        m.code_id.as_deref().filter(|s| !s.is_empty()),
-    );
+    insert_text(&mut v, "code_id", m.code_id.as_deref());
     insert_some(&mut v, "arch", arch);
     Value::Object(v)
 }
@@ -426,6 +398,11 @@ fn insert_some(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     if let Some(v) = value {
         map.insert(key.into(), json!(v));
     }
+}
+
+/// `key: value` when there is a value and it is not empty (the TS event leaves empty strings out too).
+fn insert_text(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    insert_some(map, key, value.filter(|s| !s.is_empty()));
 }
 
 /// `~` for the home directory in every string value (not keys), as native-crash-event.ts's `scrubHome`.
