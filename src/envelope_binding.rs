@@ -3,6 +3,7 @@
 //! A file of its own so that `lib.rs` stays about parsing.
 
 use crate::guard::guarded;
+use crate::pool_job::{pool_job, PoolJob};
 use crate::to_js;
 use envelope::{EnvelopeError, Item, Payload, Spec, Stripped, Written, DEFAULT_GZIP_LEVEL};
 use napi::bindgen_prelude::*;
@@ -139,52 +140,47 @@ fn stripped(s: Stripped) -> NativeStripped {
     }
 }
 
-/// Builds an envelope in memory, or writes it to `dest` when set.
-pub struct EnvelopeTask {
-    spec: OwnedSpec<Vec<u8>>,
-    dest: Option<PathBuf>,
-}
-
+/// What an envelope task made: the bytes, or the file it wrote.
 pub enum EnvelopeOutput {
     Bytes(Vec<u8>),
     Written(Written),
 }
 
-impl Task for EnvelopeTask {
-    type Output = EnvelopeOutput;
-    type JsValue = Either<Buffer, NativeWritten>;
+fn envelope_js(output: EnvelopeOutput) -> Either<Buffer, NativeWritten> {
+    match output {
+        EnvelopeOutput::Bytes(b) => Either::A(b.into()),
+        EnvelopeOutput::Written(w) => Either::B(written(w)),
+    }
+}
 
-    fn compute(&mut self) -> Result<EnvelopeOutput> {
-        guarded(|| {
-            let spec = self.spec.view();
-            match &self.dest {
+/// The envelope of `spec` on the pool: its bytes, or written to `dest` when set.
+fn envelope_job(
+    spec: NativeEnvelopeSpec,
+    dest: Option<PathBuf>,
+) -> Result<AsyncTask<PoolJob<EnvelopeOutput, Either<Buffer, NativeWritten>>>> {
+    let spec = owned(spec, |b| b.to_vec())?;
+    Ok(pool_job(
+        move || {
+            let spec = spec.view();
+            match &dest {
                 None => envelope::build_envelope(&spec).map(EnvelopeOutput::Bytes),
                 Some(dest) => {
                     envelope::write_envelope_file(&spec, dest).map(EnvelopeOutput::Written)
                 }
             }
             .map_err(to_js)
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: EnvelopeOutput) -> Result<Self::JsValue> {
-        Ok(match output {
-            EnvelopeOutput::Bytes(b) => Either::A(b.into()),
-            EnvelopeOutput::Written(w) => Either::B(written(w)),
-        })
-    }
+        },
+        envelope_js,
+    ))
 }
 
 /// Builds an envelope on the libuv thread pool; resolves to its bytes (for small envelopes: large
 /// ones should go to a file with `writeEnvelopeAsync`, since Electron copies every returned Buffer).
 #[napi(ts_return_type = "Promise<Buffer>")]
-pub fn build_envelope_async(spec: NativeEnvelopeSpec) -> Result<AsyncTask<EnvelopeTask>> {
-    guarded(|| {
-        Ok(AsyncTask::new(EnvelopeTask {
-            spec: owned(spec, |b| b.to_vec())?,
-            dest: None,
-        }))
-    })
+pub fn build_envelope_async(
+    spec: NativeEnvelopeSpec,
+) -> Result<AsyncTask<PoolJob<EnvelopeOutput, Either<Buffer, NativeWritten>>>> {
+    guarded(|| envelope_job(spec, None))
 }
 
 /// Builds an envelope on the calling thread, reading byte items in place.
@@ -203,13 +199,8 @@ pub fn build_envelope_sync(spec: NativeEnvelopeSpec) -> Result<Buffer> {
 pub fn write_envelope_async(
     spec: NativeEnvelopeSpec,
     dest: String,
-) -> Result<AsyncTask<EnvelopeTask>> {
-    guarded(|| {
-        Ok(AsyncTask::new(EnvelopeTask {
-            spec: owned(spec, |b| b.to_vec())?,
-            dest: Some(dest.into()),
-        }))
-    })
+) -> Result<AsyncTask<PoolJob<EnvelopeOutput, Either<Buffer, NativeWritten>>>> {
+    guarded(|| envelope_job(spec, Some(dest.into())))
 }
 
 /// Writes an envelope to `dest` atomically on the calling thread.
@@ -223,33 +214,17 @@ pub fn write_envelope_sync(spec: NativeEnvelopeSpec, dest: String) -> Result<Nat
     })
 }
 
-/// Copies a minidump without its non-stack memory.
-pub struct StripTask {
-    src: PathBuf,
-    dst: PathBuf,
-}
-
-impl Task for StripTask {
-    type Output = Stripped;
-    type JsValue = NativeStripped;
-
-    fn compute(&mut self) -> Result<Stripped> {
-        guarded(|| envelope::strip_minidump_memory(&self.src, &self.dst).map_err(to_js))
-    }
-
-    fn resolve(&mut self, _env: Env, output: Stripped) -> Result<NativeStripped> {
-        Ok(stripped(output))
-    }
-}
-
 /// Writes `dst` as the minidump `src` with all memory but thread stacks removed, on the libuv pool.
 #[napi(ts_return_type = "Promise<NativeStripped>")]
-pub fn strip_minidump_memory_async(src: String, dst: String) -> Result<AsyncTask<StripTask>> {
+pub fn strip_minidump_memory_async(
+    src: String,
+    dst: String,
+) -> Result<AsyncTask<PoolJob<Stripped, NativeStripped>>> {
     guarded(|| {
-        Ok(AsyncTask::new(StripTask {
-            src: src.into(),
-            dst: dst.into(),
-        }))
+        Ok(pool_job(
+            move || envelope::strip_minidump_memory(src.as_ref(), dst.as_ref()).map_err(to_js),
+            stripped,
+        ))
     })
 }
 
@@ -295,28 +270,6 @@ fn downgraded(d: envelope::Downgraded) -> NativeDowngraded {
     }
 }
 
-/// Rewrites an envelope file without its minidump's memory, or without its minidump.
-pub struct DowngradeTask {
-    src: PathBuf,
-    dst: PathBuf,
-    mode: envelope::DowngradeMode,
-}
-
-impl Task for DowngradeTask {
-    type Output = envelope::Downgraded;
-    type JsValue = NativeDowngraded;
-
-    fn compute(&mut self) -> Result<envelope::Downgraded> {
-        guarded(|| {
-            envelope::downgrade_envelope_file(&self.src, &self.dst, self.mode).map_err(to_js)
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: envelope::Downgraded) -> Result<NativeDowngraded> {
-        Ok(downgraded(output))
-    }
-}
-
 /// Writes `dst` (gzipped, atomically) as the envelope file `src` with its `event.minidump` stripped of
 /// its memory or dropped, streaming on the libuv pool.
 #[napi(ts_return_type = "Promise<NativeDowngraded>")]
@@ -324,13 +277,15 @@ pub fn downgrade_envelope_file_async(
     src: String,
     dst: String,
     mode: String,
-) -> Result<AsyncTask<DowngradeTask>> {
+) -> Result<AsyncTask<PoolJob<envelope::Downgraded, NativeDowngraded>>> {
     guarded(|| {
-        Ok(AsyncTask::new(DowngradeTask {
-            src: src.into(),
-            dst: dst.into(),
-            mode: downgrade_mode(&mode)?,
-        }))
+        let mode = downgrade_mode(&mode)?;
+        Ok(pool_job(
+            move || {
+                envelope::downgrade_envelope_file(src.as_ref(), dst.as_ref(), mode).map_err(to_js)
+            },
+            downgraded,
+        ))
     })
 }
 

@@ -4,11 +4,13 @@
 
 pub mod envelope_binding;
 mod guard;
+mod pool_job;
 
 use guard::guarded;
 use minidump_report::{CancelToken, Options, ReportError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use pool_job::{pool_job, PoolJob};
 use std::path::{Path, PathBuf};
 
 /// Options as JavaScript passes them; every field optional.
@@ -301,36 +303,18 @@ pub fn stackwalk_json_sync(
     guarded(|| run_sync(input, options, Output::StackwalkJson))
 }
 
-/// Fills names into a report parsed earlier without symbols (no re-walk: the dump is not needed).
-pub struct SymbolicateTask {
-    report: String,
-    options: Options,
-}
-
-impl Task for SymbolicateTask {
-    type Output = String;
-    type JsValue = JsonText;
-
-    fn compute(&mut self) -> Result<String> {
-        guarded(|| minidump_report::symbolicate_report(&self.report, &self.options).map_err(to_js))
-    }
-
-    fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
-        Ok(JsonText(output))
-    }
-}
-
 /// Symbolicates a report (as JSON text) on the libuv thread pool; resolves to the report as JSON text.
 #[napi(ts_return_type = "Promise<string>")]
 pub fn symbolicate_report_async(
     report: String,
     options: Option<NativeOptions>,
-) -> Result<AsyncTask<SymbolicateTask>> {
+) -> Result<AsyncTask<PoolJob<String, JsonText>>> {
     guarded(|| {
-        Ok(AsyncTask::new(SymbolicateTask {
-            report,
-            options: self::options(options)?,
-        }))
+        let options = self::options(options)?;
+        Ok(pool_job(
+            move || minidump_report::symbolicate_report(&report, &options).map_err(to_js),
+            JsonText,
+        ))
     })
 }
 
@@ -375,33 +359,20 @@ fn native_check(c: minidump_report::Check) -> NativeCheck {
     }
 }
 
-/// Whether a file (or bytes) is a complete minidump, judged from its structure alone.
-pub struct CheckTask {
-    input: Input,
-}
-
-impl Task for CheckTask {
-    type Output = minidump_report::Check;
-    type JsValue = NativeCheck;
-
-    fn compute(&mut self) -> Result<minidump_report::Check> {
-        guarded(|| check(self.input.source()).map_err(to_js))
-    }
-
-    fn resolve(&mut self, _env: Env, output: minidump_report::Check) -> Result<NativeCheck> {
-        Ok(native_check(output))
-    }
-}
-
 /// Checks that a minidump is complete, on the libuv thread pool. I/O failures reject; verdicts resolve.
 #[napi(ts_return_type = "Promise<NativeCheck>")]
-pub fn check_minidump_async(input: Either<String, Buffer>) -> Result<AsyncTask<CheckTask>> {
+pub fn check_minidump_async(
+    input: Either<String, Buffer>,
+) -> Result<AsyncTask<PoolJob<minidump_report::Check, NativeCheck>>> {
     guarded(|| {
         let input = match input {
             Either::A(path) => Input::Path(PathBuf::from(path)),
             Either::B(bytes) => Input::Bytes(bytes.to_vec()),
         };
-        Ok(AsyncTask::new(CheckTask { input }))
+        Ok(pool_job(
+            move || check(input.source()).map_err(to_js),
+            native_check,
+        ))
     })
 }
 
