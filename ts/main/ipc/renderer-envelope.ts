@@ -15,7 +15,9 @@ import {
   type EnvelopeItem,
   type Event,
 } from '@sentry/core';
+import type { WebContents } from 'electron';
 import { originOf } from '../../event/url-origin';
+import { electron } from '../electron';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -58,7 +60,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
 
   if (event) {
     if (!sendDefaultPii) withoutCookiesOrBodies(event);
-    event.tags = { ...event.tags, 'event.process': 'renderer' };
+    event.tags = { ...event.tags, 'event.process': rendererName(client, from.webContentsId) };
     event.contexts = {
       ...event.contexts,
       electron: {
@@ -71,6 +73,19 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
     client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
   }
   if (forward.length > 0) void client.sendEnvelope(createEnvelope(envelope[0], forward as never));
+}
+
+/** The app's name for a renderer (`getRendererName` option, as in @sentry/electron), else `renderer`. */
+function rendererName(client: Client, webContentsId: number | undefined): string {
+  const name = (client.getOptions() as { getRendererName?: (contents: WebContents) => string | undefined }).getRendererName;
+  if (!name || webContentsId === undefined) return 'renderer';
+  try {
+    const contents = electron().webContents.fromId(webContentsId);
+    return (contents && name(contents)) || 'renderer';
+  } catch (e) {
+    debug.warn('[RendererIpc] getRendererName failed; the renderer keeps its default name', e);
+    return 'renderer';
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
