@@ -34,6 +34,7 @@ import {
   electronNetIntegration,
   gpuContextIntegration,
   normalizePathsIntegration,
+  rendererProfilingIntegration,
   screenshotsIntegration,
 } from './integrations';
 import { nodeDefaultIntegrations } from './integrations/node-defaults';
@@ -55,7 +56,7 @@ const SDK_VERSION: string = (require('../../package.json') as { version: string 
  * RendererIpc: a failed injection switches the IPC to the Protocol path. Each can be removed by name through the
  * `integrations` function option. NormalizePaths is last, after every integration that adds frames or paths.
  */
-export function getDefaultIntegrations(_options: ElectronMainOptions = {}): Integration[] {
+export function getDefaultIntegrations(options: ElectronMainOptions = {}): Integration[] {
   return [
     nativeCrashesIntegration(),
     electronBreadcrumbsIntegration(),
@@ -75,6 +76,7 @@ export function getDefaultIntegrations(_options: ElectronMainOptions = {}): Inte
     nativeAwareDedupe(),
     onUnhandledRejectionIntegration(),
     ...nodeDefaultIntegrations(),
+    ...(options.enableRendererProfiling ? [rendererProfilingIntegration()] : []),
     normalizePathsIntegration(),
   ];
 }

@@ -30,3 +30,4 @@ export { electronNetIntegration, type NetOptions } from './electron-net';
 export { browserWindowSessionIntegration, type BrowserWindowSessionOptions } from './browser-window-session';
 export { startupTracingIntegration, type StartupTracingOptions } from './startup-tracing';
 export { electronMinidumpIntegration, minidumpUrlFromDsn } from './electron-minidump';
+export { rendererProfilingIntegration, rendererProfileFromIpc } from './renderer-profiling';

@@ -15,6 +15,15 @@ function normalizeFrames(frames: StackFrame[] | undefined, base: string): void {
   }
 }
 
+/** normalizeUrlToBase, or the path unchanged if it cannot be rewritten. */
+export function normalizeUrlToBaseSafe(url: string, base: string): string {
+  try {
+    return normalizeUrlToBase(url, base);
+  } catch {
+    return url;
+  }
+}
+
 /** Rewrites the app's paths in `event` to `app:///` (exported for the renderer path and the tests). */
 export function normalizeEventPaths(event: Event, base: string): Event {
   for (const exception of event.exception?.values ?? []) normalizeFrames(exception.stacktrace?.frames, base);

@@ -14,10 +14,12 @@ import {
   type Envelope,
   type EnvelopeItem,
   type Event,
+  type Profile,
 } from '@sentry/core';
 import type { WebContents } from 'electron';
 import { originOf } from '../../event/url-origin';
 import { electron } from '../electron';
+import { rendererProfileFromIpc, rendererProfilingActive } from '../integrations/renderer-profiling';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -42,6 +44,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
   let event: Event | undefined;
   const attachments: Attachment[] = [];
   const forward: EnvelopeItem[] = [];
+  const profiles: Profile[] = [];
   for (const item of items as EnvelopeItem[]) {
     const [header, body] = item as [{ type: string; filename?: string; content_type?: string; attachment_type?: string }, unknown];
     if ((header.type === 'event' || header.type === 'transaction') && isObject(body)) {
@@ -53,6 +56,9 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
         ...(header.content_type ? { contentType: header.content_type } : {}),
         ...(header.attachment_type ? { attachmentType: header.attachment_type as Attachment['attachmentType'] } : {}),
       });
+    } else if (header.type === 'profile' && rendererProfilingActive() && isObject(body)) {
+      // Goes back into its transaction's envelope (RendererProfiling), once that transaction went through main.
+      profiles.push(body as unknown as Profile);
     } else if (FORWARDED_TYPES.has(header.type)) {
       forward.push(item);
     }
@@ -70,6 +76,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
         ...(from.url ? { url: sendDefaultPii ? from.url : originOf(from.url) } : {}),
       },
     };
+    if (event.type === 'transaction') for (const profile of profiles) rendererProfileFromIpc(event, profile);
     client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
   }
   if (forward.length > 0) void client.sendEnvelope(createEnvelope(envelope[0], forward as never));
