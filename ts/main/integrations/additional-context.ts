@@ -4,7 +4,7 @@
  * `system_profiler` run per app session, hence opt-in).
  */
 import { execFile } from 'node:child_process';
-import { defineIntegration, type Event } from '@sentry/core';
+import { debug, defineIntegration, type Event } from '@sentry/core';
 import { electron } from '../electron';
 import { guarded, prune, safe } from './shared';
 
@@ -59,6 +59,7 @@ export const additionalContextIntegration = defineIntegration((userOptions: Part
       // `screen` exists only after `ready`; the resolution changes when displays do.
       void safe(() => electron().app.whenReady())?.then(
         guarded('AdditionalContext', () => {
+          if (!electron().screen) return debug.log('[AdditionalContext] Electron\'s screen is not available here; events carry no display facts.');
           readDisplay();
           electron().screen.on('display-metrics-changed', guarded('AdditionalContext', readDisplay));
         }),

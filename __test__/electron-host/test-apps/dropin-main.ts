@@ -1,0 +1,80 @@
+/**
+ * Test app for __test__/dropin-main.spec.ts: a main process written as for @sentry/electron 7 — `init()` from our
+ * `/main` with a v7 app's options, then its everyday API (event processors, isolation scopes, spans, Node and
+ * Electron integrations) — whose transport reports every envelope to the test (`{ type: 'envelope', items }`).
+ * `process.argv[2]`: `run` (the whole script) or `bare` (init, then a report of what is loaded).
+ */
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { app, BrowserWindow, net } from 'electron';
+import { createTransport, parseEnvelope } from '@sentry/core';
+import * as Sentry from '../../../ts/main';
+import { ASSETS, report } from './report';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+Sentry.init({
+  dsn: 'https://public@sentry.example/1',
+  debug: process.argv[2] === 'run',
+  tracesSampleRate: 1,
+  attachScreenshot: true,
+  transport: (o) =>
+    createTransport(o, async (request) => {
+      report('envelope', { items: parseEnvelope(request.body)[1] });
+      return { statusCode: 200 };
+    }),
+  integrations: [Sentry.startupTracingIntegration({ timeoutSeconds: 2 })],
+});
+Sentry.addEventProcessor((event) => ({ ...event, tags: { ...event.tags, processed: 'yes' } }));
+report('initialised', { nodeLoaded: Sentry.nodeSdkLoaded(), integrations: Sentry.getClient()?.getOptions().integrations.map((i) => i.name) });
+
+/** Thrown from this file, so its frames name it (app:///dropin-main.ts once NormalizePaths ran). */
+function failing(): never {
+  throw new Error('drop-in failure');
+}
+
+void app.whenReady().then(async () => {
+  if (process.argv[2] !== 'run') return;
+  const win = new BrowserWindow();
+  await win.loadFile(join(ASSETS, 'crash-page.js'));
+  // The Node integrations load 500 ms after ready.
+  await sleep(900);
+  report('later', { nodeLoaded: Sentry.nodeSdkLoaded() });
+
+  // Electron's net: a breadcrumb for the request (a local server answers 404).
+  const server = createServer((_req, res) => res.writeHead(404).end()).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => {
+    const req = net.request(`http://127.0.0.1:${port}/missing`);
+    req.on('response', (res) => (res.on('data', () => {}), res.on('end', () => resolve())));
+    req.on('error', () => resolve());
+    req.end();
+  });
+  server.close();
+
+  try {
+    failing();
+  } catch (e) {
+    Sentry.captureException(e);
+  }
+
+  // Two units of work at once, each with its own isolation scope across an await.
+  await Promise.all(
+    ['a', 'b'].map((name) =>
+      Sentry.withIsolationScope(async () => {
+        Sentry.setTag('unit', name);
+        await sleep(name === 'a' ? 30 : 5);
+        Sentry.captureMessage(`unit ${name}`);
+      }),
+    ),
+  );
+
+  // A span across an await: the message inside belongs to its trace.
+  await Sentry.startSpan({ name: 'job', op: 'task' }, async () => {
+    await sleep(10);
+    Sentry.captureMessage('inside the span');
+  });
+  await Sentry.flush(2000);
+  report('done');
+});
