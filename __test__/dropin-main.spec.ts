@@ -25,7 +25,7 @@ interface StreamedSpan {
 const spansOf = (app: LaunchedApp): StreamedSpan[] => itemsOf(app).filter(([h]) => h.type === 'span').flatMap(([, b]) => b.items as StreamedSpan[]);
 const opOf = (span: StreamedSpan | undefined) => span?.attributes['sentry.op']?.value;
 
-test('a v7 main script: default release and environment, v7 tags and contexts, Node and Electron integrations, async scopes and spans', async (t) => {
+test.serial('a v7 main script: default release and environment, v7 tags and contexts, Node and Electron integrations, async scopes and spans', async (t) => {
   const app = launchApp({ main: APP, args: ['run'], name: 'Drop In App', version: '1.2.3' });
   t.teardown(() => app.dispose());
   const initialised = await app.waitForMessage((m) => m.type === 'initialised');
@@ -36,8 +36,8 @@ test('a v7 main script: default release and environment, v7 tags and contexts, N
   }
   t.true((await app.waitForMessage((m) => m.type === 'later')).nodeLoaded, '@sentry/node is loaded soon after ready');
   await app.waitForMessage((m) => m.type === 'done');
-  // Spans are streamed (Sentry JS v11's default): span v2 items; the Startup segment ends 2 s after dom-ready.
-  await until(() => spansOf(app).some((sp) => sp.name === 'Startup' && sp.is_segment), 8000);
+  // Spans are streamed (Sentry JS v11's default): span v2 items; the Startup segment ends 5 s after dom-ready (no pageload trace comes).
+  await until(() => spansOf(app).some((sp) => sp.name === 'Startup' && sp.is_segment), 12_000);
 
   const events = ofType(app, 'event');
   const failure = events.find((e) => e.exception?.values?.[0]?.value === 'drop-in failure');
@@ -85,4 +85,14 @@ test('a v7 main script: default release and environment, v7 tags and contexts, N
   // Screenshots: the fake window cannot capture; said once in the debug log, and the events went on without.
   t.is(app.stdout().split('BrowserWindow.capturePage is not available').length - 1, 1);
   t.false(itemsOf(app).some(([h]) => h.type === 'attachment'));
+});
+
+test.serial('enableOpenTelemetrySetup (as in @sentry/node 11): an OpenTelemetry tracer\'s span is the active trace of the events inside it', async (t) => {
+  const app = launchApp({ main: APP, args: ['otel'], name: 'Drop In App', version: '1.2.3' });
+  t.teardown(() => app.dispose());
+  const { traceId, hasProvider } = await app.waitForMessage((m) => m.type === 'otel');
+  t.true(hasProvider, "Sentry's tracer provider is registered");
+  await until(() => ofType(app, 'event').length > 0, 5000);
+  const event = ofType(app, 'event').find((e) => e.message === 'inside an OpenTelemetry span');
+  t.is(event?.contexts?.trace?.trace_id, traceId);
 });

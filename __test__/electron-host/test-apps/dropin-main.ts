@@ -2,7 +2,8 @@
  * Test app for __test__/dropin-main.spec.ts: a main process written as for @sentry/electron 7 — `init()` from our
  * `/main` with a v7 app's options, then its everyday API (event processors, isolation scopes, spans, Node and
  * Electron integrations) — whose transport reports every envelope to the test (`{ type: 'envelope', items }`).
- * `process.argv[2]`: `run` (the whole script) or `bare` (init, then a report of what is loaded).
+ * `process.argv[2]`: `run` (the whole script) or `otel` (`enableOpenTelemetrySetup`, then a span of an OpenTelemetry
+ * tracer with a message inside).
  */
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -23,7 +24,8 @@ Sentry.init({
       report('envelope', { items: parseEnvelope(request.body)[1] });
       return { statusCode: 200 };
     }),
-  integrations: [Sentry.startupTracingIntegration({ timeoutSeconds: 2 })],
+  integrations: [Sentry.startupTracingIntegration({ timeoutSeconds: 5 })],
+  enableOpenTelemetrySetup: process.argv[2] === 'otel',
 });
 Sentry.addEventProcessor((event) => ({ ...event, tags: { ...event.tags, processed: 'yes' } }));
 report('initialised', { nodeLoaded: Sentry.nodeSdkLoaded(), integrations: Sentry.getClient()?.getOptions().integrations.map((i) => i.name) });
@@ -31,6 +33,17 @@ report('initialised', { nodeLoaded: Sentry.nodeSdkLoaded(), integrations: Sentry
 /** Thrown from this file, so its frames name it (app:///dropin-main.ts once NormalizePaths ran). */
 function failing(): never {
   throw new Error('drop-in failure');
+}
+
+if (process.argv[2] === 'otel') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const traceId = trace.getTracer('dropin').startActiveSpan('otel-work', (span) => {
+    Sentry.captureMessage('inside an OpenTelemetry span');
+    span.end();
+    return span.spanContext().traceId;
+  });
+  void Sentry.flush(2000).then(() => report('otel', { traceId, hasProvider: !!(Sentry.getClient() as { traceProvider?: unknown }).traceProvider }));
 }
 
 void app.whenReady().then(async () => {
