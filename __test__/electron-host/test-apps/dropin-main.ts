@@ -50,7 +50,7 @@ void app.whenReady().then(async () => {
   if (process.argv[2] !== 'run') return;
   const win = new BrowserWindow();
   await win.loadFile(join(ASSETS, 'crash-page.js'));
-  // The Node integrations load 500 ms after ready.
+  // The light Node integrations load 500 ms after ready.
   await sleep(900);
   report('later', { nodeLoaded: Sentry.nodeSdkLoaded() });
 

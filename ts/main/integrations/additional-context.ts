@@ -3,7 +3,6 @@
  * density (Electron's `screen`, after `ready`), and optionally the machine's maker and model (one `powershell` or
  * `system_profiler` run per app session, hence opt-in).
  */
-import { execFile } from 'node:child_process';
 import { debug, defineIntegration, type Event } from '@sentry/core';
 import { electron } from '../electron';
 import { guarded, prune, safe } from './shared';
@@ -22,6 +21,9 @@ function askModel(): Promise<Device> {
   const run = (file: string, args: string[], read: (json: Record<string, unknown>) => Device): Promise<Device> =>
     new Promise((resolve) => {
       try {
+        // Required here: most apps never ask, and main's start-up does not pay for the module.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { execFile } = require('node:child_process') as typeof import('node:child_process');
         execFile(file, args, { timeout: 10_000, windowsHide: true }, (error, stdout) => {
           resolve(error ? {} : (safe(() => read(JSON.parse(String(stdout)) as Record<string, unknown>)) ?? {}));
         });

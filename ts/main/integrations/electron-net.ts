@@ -3,7 +3,6 @@
  * spans of the active trace, and optionally log entries, with trace headers added for `tracePropagationTargets`.
  * The SDK's own requests to Sentry are left out (their URL carries `sentry_key`, or they go to the tunnel).
  */
-import { format as formatUrl } from 'node:url';
 import {
   addBreadcrumb,
   debug,
@@ -40,13 +39,9 @@ export function requestTarget(options: ClientRequestConstructorOptions | string)
   const method = (options.method || 'GET').toUpperCase();
   if (options.url) return { method, url: options.url };
   const where = parseStringToURLObject(options.path || '/');
-  const url = formatUrl({
-    protocol: options.protocol || 'http:',
-    ...(options.host ? { host: options.host } : { hostname: options.hostname || 'localhost', port: options.port }),
-    pathname: where?.pathname,
-    search: where?.search,
-    hash: where?.hash,
-  });
+  const protocol = options.protocol || 'http:';
+  const host = options.host || `${options.hostname || 'localhost'}${options.port ? `:${options.port}` : ''}`;
+  const url = `${protocol}//${host}${where?.pathname ?? '/'}${where?.search ?? ''}${where?.hash ?? ''}`;
   return { method, url };
 }
 

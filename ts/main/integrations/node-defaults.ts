@@ -1,23 +1,45 @@
 /**
  * The Node integrations that @sentry/electron 7 has among its defaults (Console, NodeFetch, ContextLines,
  * LocalVariables, Context), under the same names, without @sentry/node's start-up cost in `init()`: each is a
- * stand-in that loads @sentry/node's real one soon after the app is `ready` (or at the first JavaScript event
- * before then, which waits for it) and hands every hook to it. Removing one by name works as with theirs.
+ * stand-in that loads @sentry/node's real one after the app is `ready` (or at the first JavaScript event before
+ * then, which waits for it) and hands every hook to it. Removing one by name works as with theirs.
+ *
+ * Each is loaded from its own file of @sentry/node (ContextLines, LocalVariables and Context cost a few ms that
+ * way; the whole package costs ~300 ms, every framework's instrumentation included), or from the package if a later
+ * 11.x moved the file. NodeFetch needs @sentry/server-utils (~130 ms) and comes later, once the first window had
+ * the main thread.
  */
+import * as path from 'node:path';
 import { consoleIntegration as coreConsoleIntegration, debug, type Client, type Event, type EventHint, type Integration } from '@sentry/core';
 import { electron } from '../electron';
 import { nodeSdk } from '../node-sdk';
 import { safe } from './shared';
 
-/** After `ready`, this long before the Node integrations load: the app's first window comes first. */
+/** After `ready`, this long before the light Node integrations load: the app's first window comes first. */
 const LOAD_AFTER_READY_MS = 500;
+/** … and before NodeFetch, the heavy one. */
+const HEAVY_LOAD_AFTER_READY_MS = 3000;
+
+type NodeSdk = ReturnType<typeof nodeSdk>;
+
+/** `name` from @sentry/node's file `file` (relative to its CommonJS entry), else from the whole package. */
+function fromNodeFile<N extends keyof NodeSdk>(file: string, name: N): NodeSdk[N] {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(path.dirname(require.resolve('@sentry/node')), file)) as Partial<NodeSdk>;
+    if (typeof mod[name] === 'function') return mod[name] as NodeSdk[N];
+  } catch {
+    // moved or bundled: the package has it
+  }
+  return nodeSdk()[name];
+}
 
 /**
  * An integration named `name` whose work is done by `create()`'s, created and set up once @sentry/node is loaded.
  * Native crash events do not wait for it: they carry no JavaScript frames or locals, and their contexts come from
  * their dump.
  */
-export function deferredNodeIntegration(name: string, create: () => Integration): Integration {
+export function deferredNodeIntegration(name: string, create: () => Integration, afterReadyMs = LOAD_AFTER_READY_MS): Integration {
   let real: Integration | undefined;
   let loading: Promise<Integration | undefined> | undefined;
   let client: Client | undefined;
@@ -39,7 +61,7 @@ export function deferredNodeIntegration(name: string, create: () => Integration)
     name,
     setup(c: Client): void {
       client = c;
-      void safe(() => electron().app.whenReady())?.then(() => setTimeout(() => void load(), LOAD_AFTER_READY_MS).unref?.());
+      void safe(() => electron().app.whenReady())?.then(() => setTimeout(() => void load(), afterReadyMs).unref?.());
     },
     preprocessEvent(event: Event, hint: EventHint, c: Client): void {
       real?.preprocessEvent?.(event, hint, c);
@@ -64,9 +86,9 @@ export function nodeConsoleIntegration(): Integration {
 export function nodeDefaultIntegrations(): Integration[] {
   return [
     nodeConsoleIntegration(),
-    deferredNodeIntegration('NodeFetch', () => nodeSdk().nativeNodeFetchIntegration()),
-    deferredNodeIntegration('ContextLines', () => nodeSdk().contextLinesIntegration()),
-    deferredNodeIntegration('LocalVariablesAsync', () => nodeSdk().localVariablesIntegration()),
-    deferredNodeIntegration('Context', () => nodeSdk().nodeContextIntegration({ cloudResource: false })),
+    deferredNodeIntegration('NodeFetch', () => fromNodeFile('integrations/node-fetch/index.js', 'nativeNodeFetchIntegration')(), HEAVY_LOAD_AFTER_READY_MS),
+    deferredNodeIntegration('ContextLines', () => fromNodeFile('integrations/contextlines.js', 'contextLinesIntegration')()),
+    deferredNodeIntegration('LocalVariablesAsync', () => fromNodeFile('integrations/local-variables/index.js', 'localVariablesIntegration')()),
+    deferredNodeIntegration('Context', () => fromNodeFile('integrations/context.js', 'nodeContextIntegration')({ cloudResource: false })),
   ];
 }
