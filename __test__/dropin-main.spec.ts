@@ -7,6 +7,7 @@
 import test from 'ava';
 import * as path from 'node:path';
 import type { Event } from '@sentry/core';
+import * as Sentry from '../ts/main';
 import { launchApp, type LaunchedApp } from './electron-host/launch';
 import { until } from './helpers/transport';
 
@@ -96,4 +97,21 @@ test.serial('enableOpenTelemetrySetup (as in @sentry/node 11): an OpenTelemetry 
   await until(() => ofType(app, 'event').length > 0, 5000);
   const event = ofType(app, 'event').find((e) => e.message === 'inside an OpenTelemetry span');
   t.is(event?.contexts?.trace?.trace_id, traceId);
+});
+
+test.serial('electronMinidumpIntegration: Crashpad uploads to the minidump endpoint with the scope in its annotations, instead of NativeCrashes; GpuContext from app.getGPUInfo', async (t) => {
+  const app = launchApp({ main: APP, args: ['minidump'], name: 'Drop In App', version: '1.2.3' });
+  t.teardown(() => app.dispose());
+  const initialised = await app.waitForMessage((m) => m.type === 'initialised');
+  t.true(initialised.integrations.includes('ElectronMinidump'));
+  t.false(initialised.integrations.includes('NativeCrashes'), 'the two would report each crash twice');
+  const { uploads, parameters } = await app.waitForMessage((m) => m.type === 'minidump');
+  t.true(uploads);
+  const json = Object.keys(parameters).filter((k) => k.startsWith('sentry__')).sort().map((k) => parameters[k]).join('');
+  const scope = JSON.parse(json) as Event;
+  t.like(scope, { level: 'fatal', platform: 'native', release: 'Drop-In-App@1.2.3', environment: 'development', user: { id: 'u-42' }, tags: { plan: 'pro', 'event.environment': 'native' } });
+  t.is(Sentry.minidumpUrlFromDsn('https://public@sentry.example/1'), 'https://sentry.example/api/1/minidump/?sentry_key=public');
+
+  const gpu = ofType(app, 'event').find((e) => e.message === 'with a GPU')?.contexts?.gpu;
+  t.like(gpu, { name: 'GeForce GTX 1050 Ti', vendor_id: '0x10de', id: '0x1c82', vendor_name: 'NVIDIA', driver_version: '535.1', active: true });
 });

@@ -2,8 +2,9 @@
  * Test app for __test__/dropin-main.spec.ts: a main process written as for @sentry/electron 7 — `init()` from our
  * `/main` with a v7 app's options, then its everyday API (event processors, isolation scopes, spans, Node and
  * Electron integrations) — whose transport reports every envelope to the test (`{ type: 'envelope', items }`).
- * `process.argv[2]`: `run` (the whole script) or `otel` (`enableOpenTelemetrySetup`, then a span of an OpenTelemetry
- * tracer with a message inside).
+ * `process.argv[2]`: `run` (the whole script), `otel` (`enableOpenTelemetrySetup`, then a span of an OpenTelemetry
+ * tracer with a message inside) or `minidump` (electronMinidumpIntegration: Crashpad uploads; and a GPU that
+ * `app.getGPUInfo`, which the fake lacks, reports).
  */
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -13,10 +14,18 @@ import * as Sentry from '../../../ts/main';
 import { ASSETS, report } from './report';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const scenario = process.argv[2];
+
+if (scenario === 'minidump') {
+  // What Chromium answers on a machine with one GPU (the fake host has no GPU process).
+  Object.assign(app, {
+    getGPUInfo: async () => ({ gpuDevice: [{ active: true, vendorId: 0x10de, deviceId: 0x1c82, vendorString: 'NVIDIA', deviceString: 'GeForce GTX 1050 Ti', driverVersion: '535.1' }] }),
+  });
+}
 
 Sentry.init({
   dsn: 'https://public@sentry.example/1',
-  debug: process.argv[2] === 'run',
+  debug: scenario === 'run',
   tracesSampleRate: 1,
   attachScreenshot: true,
   transport: (o) =>
@@ -24,8 +33,8 @@ Sentry.init({
       report('envelope', { items: parseEnvelope(request.body)[1] });
       return { statusCode: 200 };
     }),
-  integrations: [Sentry.startupTracingIntegration({ timeoutSeconds: 5 })],
-  enableOpenTelemetrySetup: process.argv[2] === 'otel',
+  integrations: scenario === 'minidump' ? [Sentry.electronMinidumpIntegration()] : [Sentry.startupTracingIntegration({ timeoutSeconds: 5 })],
+  enableOpenTelemetrySetup: scenario === 'otel',
 });
 Sentry.addEventProcessor((event) => ({ ...event, tags: { ...event.tags, processed: 'yes' } }));
 report('initialised', { nodeLoaded: Sentry.nodeSdkLoaded(), integrations: Sentry.getClient()?.getOptions().integrations.map((i) => i.name) });
@@ -35,7 +44,7 @@ function failing(): never {
   throw new Error('drop-in failure');
 }
 
-if (process.argv[2] === 'otel') {
+if (scenario === 'otel') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const traceId = trace.getTracer('dropin').startActiveSpan('otel-work', (span) => {
@@ -47,7 +56,17 @@ if (process.argv[2] === 'otel') {
 }
 
 void app.whenReady().then(async () => {
-  if (process.argv[2] !== 'run') return;
+  if (scenario === 'minidump') {
+    Sentry.setUser({ id: 'u-42' });
+    Sentry.setTag('plan', 'pro');
+    await sleep(300);
+    const { crashReporter } = await import('electron');
+    Sentry.captureMessage('with a GPU');
+    await Sentry.flush(2000);
+    report('minidump', { uploads: crashReporter.getUploadToServer(), parameters: crashReporter.getParameters() });
+    return;
+  }
+  if (scenario !== 'run') return;
   const win = new BrowserWindow();
   await win.loadFile(join(ASSETS, 'crash-page.js'));
   // The light Node integrations load 500 ms after ready.
