@@ -9,7 +9,11 @@ export { ElectronMainClient, type NativeCrashOutcome } from './client';
 export { rendererIpcIntegration } from './ipc/renderer-ipc';
 export { nativeCrashesIntegration, type NativeCrashesOptions } from './native-crashes/integration';
 export * from './integrations';
-export { sentryMinidumpIntegration, childProcessIntegration } from './aliases';
+// @sentry/electron 7's names of integrations we do differently, as aliases of ours (the integration keeps our name,
+// so two never run side by side): SentryMinidump → NativeCrashes (dumps read and symbolicated on the client, sent
+// with the event), ChildProcess → ChildProcessGone.
+export { nativeCrashesIntegration as sentryMinidumpIntegration } from './native-crashes/integration';
+export { childProcessGoneIntegration as childProcessIntegration } from './integrations/child-process-gone';
 export { makeElectronTransport, makeElectronOfflineTransport, type ElectronNetTransportOptions, type ElectronOfflineTransportOptions } from './transports';
 export { defaultStackParser } from './stack-parser';
 export { parseMinidump, parseMinidumpSync } from '../native/parse';
