@@ -24,7 +24,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   main: ['native', 'event', 'envelope', 'transport', 'common'], // never `receiver`: it is not shipped code of main
   renderer: ['common'],
   preload: ['common'],
+  utility: ['common'], // `/utility`: the SDK of Electron utility processes, on @sentry/node
   cli: ['native'],
+  'event-loop-block': ['event', 'transport'], // `/native`: main's heartbeat and the watchdog worker that sends ANR events
   receiver: ['envelope', 'transport'], // the local test receiver, an entry of its own
   '.': ['native', 'envelope'], // ts/index.ts, the package's root entry
 };
@@ -156,4 +158,97 @@ const rustSourceDirs = (): string[] => [
 
 test(`no hand-written Rust file in src/ or crates/*/src is over ${LINE_LIMIT} lines`, (t) => {
   t.deepEqual(overLimit(rustSourceDirs(), ['.rs']), []);
+});
+
+/** A Rust source with its comments left out: a function named in a doc comment is not a call. */
+const rustCode = (source: string): string => source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+
+/**
+ * Decoding integers or structures from bytes by hand: byte-order conversions and scroll's readers. Minidump
+ * structures are decoded in one file, crates/minidump-layout/src/lib.rs, on minidump-common's structs; a second
+ * hand-written reader of a header, a directory or a Crashpad record would show up here.
+ */
+const BYTE_DECODING = /\b(?:from_(?:le|be|ne)_bytes|pread(?:_with)?|gread(?:_with)?)\b|\bscroll::(?:Pread|Gread)\b/;
+
+const LAYOUT_FILE = 'crates/minidump-layout/src/lib.rs';
+
+/** Files that decode bytes that are not a minidump, with what they read. */
+const NOT_MINIDUMP: Record<string, string> = {
+  'crates/envelope/src/gzip.rs': 'the deflate input, 8 bytes at a time, to find incompressible cells',
+  'crates/symbol-store/src/index/view.rs': "our own saved index of a .sym file",
+  'crates/crash-fixture/src/main.rs': "the crash monitor's live-dump request (pid, tid) from its socket",
+};
+
+/** The files, outside the layout module and the allow-list, that decode bytes by hand. */
+export function handReaders(files: ReadonlyArray<{ file: string; source: string }>): string[] {
+  return files
+    .filter(({ file, source }) => file !== LAYOUT_FILE && !(file in NOT_MINIDUMP) && BYTE_DECODING.test(rustCode(source)))
+    .map(({ file }) => file);
+}
+
+const rustSources = (): Array<{ file: string; source: string }> =>
+  rustSourceDirs()
+    .flatMap((dir) => walk(dir, ['.rs']))
+    .map((file) => ({ file: path.relative(ROOT, file).split(path.sep).join('/'), source: fs.readFileSync(file, 'utf8') }));
+
+test('minidump structures are decoded by hand in one file only: the layout module', (t) => {
+  const sources = rustSources();
+  t.deepEqual(handReaders(sources), []);
+  // The rule reads something: the layout module decodes, and each allowed reader still does (else drop it).
+  const decodes = (file: string) => BYTE_DECODING.test(rustCode(sources.find((s) => s.file === file)?.source ?? ''));
+  t.true(decodes(LAYOUT_FILE), LAYOUT_FILE);
+  for (const file of Object.keys(NOT_MINIDUMP)) t.true(decodes(file), file);
+});
+
+test('the hand-reader rule catches a second minidump reader, and ignores writers and comments', (t) => {
+  const counterExamples = [
+    { file: 'crates/minidump-report/src/crashpad.rs', source: 'let count = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);' },
+    { file: 'crates/minidump-report/src/complete/checker.rs', source: 'let v = if be { u32::from_be_bytes(raw) } else { 0 };' },
+    { file: 'crates/envelope/src/strip.rs', source: 'let h: MINIDUMP_HEADER = bytes.pread_with(0, LE)?;' },
+    { file: 'src/lib.rs', source: 'use scroll::Pread;' },
+  ];
+  t.deepEqual(handReaders(counterExamples), counterExamples.map((c) => c.file));
+  const harmless = [
+    { file: 'crates/minidump-layout/src/strip.rs', source: 'list.extend_from_slice(&rva.to_le_bytes());' },
+    { file: 'crates/minidump-report/src/crashpad.rs', source: '/// not `u32::from_le_bytes` any more\nlet g = dump.at::<GUID>(4);' },
+    { file: LAYOUT_FILE, source: 'bytes.pread_with(offset, endian)' },
+  ];
+  t.deepEqual(handReaders(harmless), []);
+});
+
+/** Where a panic is caught: `fn guarded` definitions and `catch_unwind` calls, per file. */
+export function panicGuards(files: ReadonlyArray<{ file: string; source: string }>): { guarded: string[]; catchers: string[] } {
+  const guarded: string[] = [];
+  const catchers: string[] = [];
+  for (const { file, source } of files) {
+    const code = rustCode(source);
+    for (const _ of code.matchAll(/\bfn\s+guarded\b/g)) guarded.push(file);
+    if (/\bcatch_unwind\b/.test(code)) catchers.push(file);
+  }
+  return { guarded, catchers };
+}
+
+/**
+ * Where else a panic may be caught, and why: third-party demanglers run on names a symbol server may serve; one
+ * that panics costs that name its readable form, not the report, and the guard would fail the whole call.
+ */
+const OTHER_CATCHERS = ['crates/minidump-report/src/demangle.rs'];
+
+test('one `guarded` panic guard, in the binding; the crates catch no panics (bar the demangler)', (t) => {
+  const { guarded, catchers } = panicGuards(rustSources());
+  t.deepEqual(guarded, ['src/guard.rs']);
+  t.deepEqual(catchers.filter((f) => !OTHER_CATCHERS.includes(f)), ['src/guard.rs']);
+});
+
+test('the guard rule catches a second guard and a crate catching panics', (t) => {
+  // Each file's source, by path: the binding's guard, a second guard, a crate catching panics, a mere mention.
+  const sources: Record<string, string> = {
+    'src/guard.rs': 'pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> { catch_unwind(f) }',
+    'crates/envelope/src/lib.rs': 'pub fn guarded<T>(f: impl FnOnce() -> T) -> T { f() }',
+    'crates/minidump-report/src/build.rs': 'std::panic::catch_unwind(|| walk(dump))',
+    'crates/symbol-store/src/lib.rs': '// `guarded` and catch_unwind live in the binding',
+  };
+  const { guarded, catchers } = panicGuards(Object.entries(sources).map(([file, source]) => ({ file, source })));
+  t.deepEqual(guarded, ['src/guard.rs', 'crates/envelope/src/lib.rs']);
+  t.deepEqual(catchers, ['src/guard.rs', 'crates/minidump-report/src/build.rs']);
 });

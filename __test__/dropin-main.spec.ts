@@ -32,7 +32,7 @@ test.serial('a v7 main script: default release and environment, v7 tags and cont
   const initialised = await app.waitForMessage((m) => m.type === 'initialised');
   // init() does not load @sentry/node (its ~300 ms); the Node integrations are there by name all the same.
   t.false(initialised.nodeLoaded);
-  for (const name of ['NativeCrashes', 'ElectronNet', 'Screenshots', 'GpuContext', 'AdditionalContext', 'Console', 'NodeFetch', 'ContextLines', 'LocalVariablesAsync', 'Context', 'NormalizePaths', 'StartupTracing']) {
+  for (const name of ['NativeCrashes', 'ElectronNet', 'Screenshots', 'GpuContext', 'RendererEventLoopBlock', 'UtilityProcessIpc', 'AdditionalContext', 'Console', 'NodeFetch', 'ContextLines', 'LocalVariablesAsync', 'Context', 'NormalizePaths', 'StartupTracing']) {
     t.true(initialised.integrations.includes(name), name);
   }
   // The light Node integrations load from their own files after ready (ContextLines' lines below): never the package.

@@ -37,6 +37,12 @@ const threadCpuMs = () => {
   }
 };
 const snapshot = () => ({ elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), thread: threadCpuMs(), now: performance.now(), wall: Date.now() });
+// Main's memory, after a full collection when asked (and when main runs with --expose-gc): what stays, not garbage.
+const memory = (collect) => {
+  if (collect && typeof global.gc === 'function') global.gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, collected: collect && typeof global.gc === 'function' };
+};
 const ms = (cpu) => (cpu.user + cpu.system) / 1000;
 
 // --- the fake `electron` -----------------------------------------------------------------------------------------
@@ -155,7 +161,7 @@ process.on('message', (m) => {
       // The event loop's delay since the last snapshot that asked for a reset: how responsive main stayed.
       const lag = { maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6 };
       if (m.resetLag) loopDelay.reset();
-      return send('snapshot', { id: m.id, ...snapshot(), lag, counts: JSON.parse(JSON.stringify(counts)), accepted: { ...accepted } });
+      return send('snapshot', { id: m.id, ...snapshot(), memory: memory(m.gc === true), lag, counts: JSON.parse(JSON.stringify(counts)), accepted: { ...accepted } });
     }
     case 'open':
       // Opens `pages` windows, each with the page and (optionally) the window's own preload; reports their pids.

@@ -6,6 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (bench/..) and the shared corpus of real dumps and their symbols beside it. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CORPUS = path.resolve(ROOT, '../shared/corpus');
+export const DUMPS_DIR = path.join(CORPUS, 'dumps');
+export const SYMBOLS_DIR = path.join(CORPUS, 'symbols');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Command line.

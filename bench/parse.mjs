@@ -31,14 +31,14 @@ import {
   seededRandom,
   shuffled,
   writeResultsSection,
+  ROOT,
+  CORPUS,
+  DUMPS_DIR,
+  SYMBOLS_DIR,
 } from './lib.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
-const ROOT = path.resolve(HERE, '..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
-const DUMPS_DIR = path.join(CORPUS, 'dumps');
-const SYMBOLS_DIR = path.join(CORPUS, 'symbols');
 const require = createRequire(import.meta.url);
 
 const SENTRY_PARSER = path.join(ROOT, 'node_modules/@sentry/electron/main/integrations/sentry-minidump/minidump-parser.js');

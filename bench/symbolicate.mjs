@@ -33,15 +33,15 @@ import {
   seededRandom,
   shuffled,
   writeResultsSection,
+  ROOT,
+  CORPUS,
+  DUMPS_DIR,
+  SYMBOLS_DIR,
 } from './lib.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const HERE = path.dirname(THIS_FILE);
-const ROOT = path.resolve(HERE, '..');
 const CHILD = path.join(HERE, 'symbolicate-child.cjs');
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
-const DUMPS_DIR = path.join(CORPUS, 'dumps');
-const SYMBOLS_DIR = path.join(CORPUS, 'symbols');
 const DUMP = path.join(DUMPS_DIR, 'rust-minidump/pipeline-inlines-macos-segv.dmp');
 const MODULE = 'crash-client';
 const PRIME_DUMP = path.join(DUMPS_DIR, 'rust-minidump/linux-mini.dmp');

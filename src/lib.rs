@@ -179,18 +179,21 @@ fn run(
     cancel: &CancelToken,
     output: Output,
 ) -> std::result::Result<String, ReportError> {
-    use minidump_report::{parse_bytes, parse_path, stackwalk_json};
+    use minidump_report::{parse_bytes, stackwalk_json, with_mapped};
     let to_json = |r: minidump_report::Report| {
         // Roughly 450 bytes a module: reserving up front saves the repeated growth of a large buffer.
         let mut out = Vec::with_capacity(8 * 1024 + 512 * r.modules.len());
         serde_json::to_writer(&mut out, &r).map_err(|e| ReportError::Internal(e.to_string()))?;
         String::from_utf8(out).map_err(|e| ReportError::Internal(e.to_string()))
     };
-    match (source, output) {
-        (Source::Path(p), Output::Report) => parse_path(p, options, cancel).and_then(to_json),
-        (Source::Bytes(b), Output::Report) => parse_bytes(b, options, cancel).and_then(to_json),
-        (Source::Path(p), Output::StackwalkJson) => stackwalk_json::from_path(p, options, cancel),
-        (Source::Bytes(b), Output::StackwalkJson) => stackwalk_json::from_bytes(b, options, cancel),
+    let from_bytes = |bytes: &[u8]| match output {
+        Output::Report => parse_bytes(bytes, options, cancel).and_then(to_json),
+        Output::StackwalkJson => stackwalk_json::from_bytes(bytes, options, cancel),
+    };
+    match source {
+        // Mapped, not read: only the pages the output needs are read in.
+        Source::Path(p) => with_mapped(p, options, from_bytes),
+        Source::Bytes(b) => from_bytes(b),
     }
 }
 

@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { FINISHED_DIRS, UNFINISHED_DIR } from '../native/crashpad-database';
 import { MinidumpError } from '../native/errors';
 import { parseMinidump, runAsync, setMaxConcurrentParses } from '../native/parse';
 import { symbolicateParseOptions } from '../native/symbolicate';
@@ -93,9 +94,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** A folder that Crashpad's database layout names as one (an app's crashDumps folder): its report folders. */
-const CRASHPAD_MARKERS = ['completed', 'pending', 'new', 'reports', 'settings.dat'];
-/** Where finished reports lie (Linux and macOS: completed/, pending/; Windows: reports/). `new/` holds unfinished ones. */
-const CRASHPAD_FINISHED = ['completed', 'pending', 'reports'];
+const CRASHPAD_MARKERS = [...FINISHED_DIRS, UNFINISHED_DIR, 'settings.dat'];
 
 const dumpsIn = (dir: string): string[] => {
   try {
@@ -123,8 +122,8 @@ function expandInputs(inputs: string[]): string[] {
     if (!isDir) return [input];
     const entries = new Set(readdirSync(input));
     if (CRASHPAD_MARKERS.some((name) => entries.has(name))) {
-      const dumps = CRASHPAD_FINISHED.flatMap((dir) => dumpsIn(join(input, dir)));
-      const unfinished = dumpsIn(join(input, 'new')).length;
+      const dumps = FINISHED_DIRS.flatMap((dir) => dumpsIn(join(input, dir)));
+      const unfinished = dumpsIn(join(input, UNFINISHED_DIR)).length;
       if (unfinished > 0) process.stderr.write(`${input}: ${unfinished} report(s) in new/ are still being written: skipped\n`);
       if (dumps.length === 0) process.stderr.write(`no finished reports in the Crashpad database ${input}\n`);
       return dumps;

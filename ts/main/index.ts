@@ -7,6 +7,8 @@ export { init, getDefaultIntegrations, defaultRelease, SDK_NAME } from './sdk';
 export { IPCMode, type ElectronMainOptions, type MinidumpPolicy } from './options';
 export { ElectronMainClient, type NativeCrashOutcome } from './client';
 export { rendererIpcIntegration } from './ipc/renderer-ipc';
+export { utilityProcessIpcIntegration } from './ipc/utility-ipc';
+export { rendererEventLoopBlockIntegration } from './integrations/renderer-event-loop-block';
 export { nativeCrashesIntegration, type NativeCrashesOptions } from './native-crashes/integration';
 export * from './integrations';
 // @sentry/electron 7's names of integrations we do differently, as aliases of ours (the integration keeps our name,

@@ -39,6 +39,8 @@ import {
 } from './integrations';
 import { nodeDefaultIntegrations } from './integrations/node-defaults';
 import { rendererIpcIntegration } from './ipc/renderer-ipc';
+import { utilityProcessIpcIntegration } from './ipc/utility-ipc';
+import { rendererEventLoopBlockIntegration } from './integrations/renderer-event-loop-block';
 import { nativeCrashesIntegration } from './native-crashes/integration';
 import { checkedOptions, DEFAULTS, type ElectronClientOptions, type ElectronMainOptions } from './options';
 import { installShutdown } from './shutdown';
@@ -52,7 +54,7 @@ const SDK_VERSION: string = (require('../../package.json') as { version: string 
 /**
  * The default integrations, in set-up order: @sentry/electron 7's (its Electron ones under our names where ours
  * differ — NativeCrashes for SentryMinidump, ChildProcessGone for ChildProcess — and its Node ones, which load
- * @sentry/node after start-up: ./integrations/node-defaults.ts), plus RendererIpc. PreloadInjection comes before
+ * @sentry/node after start-up: ./integrations/node-defaults.ts), plus RendererIpc and UtilityProcessIpc. PreloadInjection comes before
  * RendererIpc: a failed injection switches the IPC to the Protocol path. Each can be removed by name through the
  * `integrations` function option. NormalizePaths is last, after every integration that adds frames or paths.
  */
@@ -66,9 +68,11 @@ export function getDefaultIntegrations(options: ElectronMainOptions = {}): Integ
     onUncaughtExceptionIntegration(),
     preloadInjectionIntegration(),
     rendererIpcIntegration(),
+    utilityProcessIpcIntegration(),
     additionalContextIntegration(),
     screenshotsIntegration(),
     gpuContextIntegration(),
+    rendererEventLoopBlockIntegration(),
     mainProcessSessionIntegration(),
     eventFiltersIntegration(),
     functionToStringIntegration(),

@@ -126,7 +126,8 @@ export interface CrashingThread extends ThreadInfo, Contract.CrashingThread {
   registers: Record<string, HexAddress>;
 }
 
-export interface ModuleInfo extends Contract.Module {
+/** What a loaded and an unloaded module say about themselves. */
+interface ModuleIdentity {
   codeFile: string;
   baseAddress: HexAddress;
   size: number;
@@ -136,20 +137,15 @@ export interface ModuleInfo extends Contract.Module {
   /** Breakpad debug identifier (33 upper-case hex digits), `null` when the module has none. */
   debugId: string | null;
   codeId: string | null;
+}
+
+export interface ModuleInfo extends Contract.Module, ModuleIdentity {
   /** Whether a `.sym` file was found and used for this module. */
   symbolsLoaded: boolean;
 }
 
-export interface UnloadedModuleInfo extends Contract.UnloadedModule {
-  codeFile: string;
-  baseAddress: HexAddress;
-  size: number;
-  /** The unloaded-module record carries no version or debug identity: these stay `null`. */
-  version: string | null;
-  debugFile: string | null;
-  debugId: string | null;
-  codeId: string | null;
-}
+/** The unloaded-module record carries no version or debug identity: those fields stay `null`. */
+export interface UnloadedModuleInfo extends Contract.UnloadedModule, ModuleIdentity {}
 
 export interface AnnotationObject extends Contract.AnnotationObject {
   name: string;

@@ -24,6 +24,7 @@ export { dialog } from './dialog';
 export { net } from './net';
 export { powerMonitor, autoUpdater } from './emitters';
 export { utilityProcess } from './utility-process';
+export { MessageChannelMain } from './message-port';
 
 export const protocol = makeProtocolModule(() => session.defaultSession.protocol);
 

@@ -24,6 +24,7 @@ import type * as fakeRenderer from './renderer';
 import type { FakeIpcRenderer } from './renderer';
 import type { FakeSession, LegacySession, session } from './session';
 import type { FakeUtilityProcess, utilityProcess } from './utility-process';
+import type { FakeMessagePortMain } from './message-port';
 import type { FakeWebContents, webContents } from './web-contents';
 import type { FakeWebFrameMain } from './web-frame-main';
 
@@ -41,6 +42,7 @@ type Faked<T> = IsAny<T> extends true ? T
   : T extends Electron.ClientRequest ? FakeClientRequest
   : T extends Electron.IncomingMessage ? FakeIncomingMessage
   : T extends Electron.UtilityProcess ? FakeUtilityProcess
+  : T extends Electron.MessagePortMain ? FakeMessagePortMain
   : T extends Promise<infer U> ? Promise<Faked<U>>
   : T extends ReadonlyArray<infer U> ? Faked<U>[]
   : T;
@@ -81,6 +83,8 @@ export type Checks = [
   Check<Conform<Electron.AutoUpdater, FakeAutoUpdater, 'setFeedURL' | 'getFeedURL' | 'checkForUpdates' | 'quitAndInstall'>>,
   Check<Conform<Electron.UtilityProcess, FakeUtilityProcess, 'pid' | 'stdout' | 'stderr' | 'postMessage' | 'kill'>>,
   Check<Conform<typeof import('electron').utilityProcess, typeof utilityProcess, 'fork'>>,
+  Check<Conform<Electron.MessagePortMain, FakeMessagePortMain, 'postMessage' | 'start' | 'close'>>,
+  Check<Conform<Electron.MessageChannelMain, InstanceType<typeof fakeMain.MessageChannelMain>, 'port1' | 'port2'>>,
   // The renderer module.
   Check<Conform<Electron.IpcRenderer, FakeIpcRenderer, 'send' | 'invoke' | 'sendSync' | 'sendToHost' | 'postMessage' | 'on' | 'once' | 'off' | 'removeListener' | 'removeAllListeners'>>,
   Check<Conform<Electron.ContextBridge, typeof fakeRenderer.contextBridge, 'exposeInMainWorld' | 'exposeInIsolatedWorld'>>,

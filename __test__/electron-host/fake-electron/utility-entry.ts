@@ -6,7 +6,12 @@
 import { EventEmitter } from 'node:events';
 import { connectChild, crashThisProcess, type ChildConnection } from './native-crash';
 
-type FromMain = { t: 'init'; connection?: ChildConnection } | { t: 'message'; data: unknown } | { t: 'crash' };
+type FromMain =
+  | { t: 'init'; connection?: ChildConnection }
+  | { t: 'message'; data: unknown; ports?: number[] }
+  | { t: 'port'; id: number; data: unknown }
+  | { t: 'port-close'; id: number }
+  | { t: 'crash' };
 
 class ParentPort extends EventEmitter {
   postMessage(message: unknown): void {
@@ -14,12 +19,55 @@ class ParentPort extends EventEmitter {
   }
 }
 
+/** This end of a MessagePortMain that main handed over (../message-port.ts has main's end). */
+class ChildPort extends EventEmitter {
+  private readonly queue: unknown[] = [];
+  private started = false;
+  private closed = false;
+  constructor(private readonly id: number) {
+    super();
+  }
+  postMessage(message: unknown): void {
+    if (!this.closed) process.send?.({ t: 'port', id: this.id, data: message });
+  }
+  start(): void {
+    this.started = true;
+    for (const data of this.queue.splice(0)) this.emit('message', { data, ports: [] });
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    ports.delete(this.id);
+    process.send?.({ t: 'port-close', id: this.id });
+  }
+  receive(data: unknown): void {
+    if (this.closed) return;
+    if (this.started) this.emit('message', { data, ports: [] });
+    else this.queue.push(data);
+  }
+  remoteClosed(): void {
+    this.closed = true;
+    ports.delete(this.id);
+    this.emit('close');
+  }
+}
+
+const ports = new Map<number, ChildPort>();
+
 const [modulePath] = process.argv.slice(2);
 const parentPort = new ParentPort();
 Object.assign(process, { parentPort });
 
 process.on('message', (m: FromMain) => {
-  if (m.t === 'message') parentPort.emit('message', { data: m.data, ports: [] });
+  if (m.t === 'message') {
+    const handed = (m.ports ?? []).map((id) => {
+      const port = new ChildPort(id);
+      ports.set(id, port);
+      return port;
+    });
+    parentPort.emit('message', { data: m.data, ports: handed });
+  } else if (m.t === 'port') ports.get(m.id)?.receive(m.data);
+  else if (m.t === 'port-close') ports.get(m.id)?.remoteClosed();
   else if (m.t === 'crash') crashThisProcess();
   else if (m.t === 'init') void start(m.connection);
 });

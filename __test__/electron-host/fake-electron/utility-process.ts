@@ -7,7 +7,8 @@
  * details: type `Utility` (serviceName `node.mojom.NodeService`, name the fork's `serviceName`, default
  * `Node Utility Process`) or `GPU`, reason and exitCode as for renderers. A UtilityProcess emits spawn, message and
  * exit (code) and has pid, postMessage, kill, stdout / stderr (with `stdio: 'pipe'`).
- * As in Electron, `fork` throws before `ready`. Not emulated: MessagePorts, the `error` event.
+ * As in Electron, `fork` throws before `ready`. `postMessage(message, [port])` hands MessagePortMains to the child
+ * (./message-port.ts). Not emulated: the `error` event.
  */
 import type * as Electron from 'electron';
 import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
@@ -18,6 +19,7 @@ import { childEnv, hostExecArgv } from '../host-env';
 import { app } from './app';
 import { crashReporter } from './crash-reporter';
 import { goneDetails, makeEvent } from './event';
+import type { FakeMessagePortMain } from './message-port';
 import { isAppReady, processes } from './registry';
 
 type ChildKind = { type: 'Utility'; ptype: 'utility'; name: string } | { type: 'GPU'; ptype: 'gpu-process' };
@@ -27,6 +29,9 @@ export class FakeUtilityProcess extends EventEmitter {
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   private readonly child: ChildProcess;
+  /** The ports handed to the child, by the id both sides know them by. */
+  private readonly ports = new Map<number, FakeMessagePortMain>();
+  private nextPortId = 1;
 
   constructor(kind: ChildKind, modulePath: string | undefined, args: string[], options: Electron.ForkOptions = {}) {
     super();
@@ -51,9 +56,12 @@ export class FakeUtilityProcess extends EventEmitter {
       processes.set(this.child.pid!, kind.type === 'Utility' ? { ...record, name: kind.name, serviceName: 'node.mojom.NodeService' } : record);
       if (this.child.connected) this.child.send({ t: 'init', ...(connection ? { connection } : {}) });
     });
-    this.child.on('message', (m: { t: string; data?: unknown }) => {
+    this.child.on('message', (m: { t: string; data?: unknown; id?: number }) => {
       if (m.t === 'spawned') this.emit('spawn');
       else if (m.t === 'message') this.emit('message', m.data);
+      // The child posted on a port it was handed: as if that port (still known here) posted to its peer.
+      else if (m.t === 'port') this.ports.get(m.id ?? -1)?.postMessage(m.data);
+      else if (m.t === 'port-close') this.ports.get(m.id ?? -1)?.close();
     });
     this.child.once('exit', (code, signal) => {
       processes.delete(this.child.pid ?? -1);
@@ -66,8 +74,19 @@ export class FakeUtilityProcess extends EventEmitter {
     });
   }
 
-  postMessage(message: any, _transfer?: Electron.MessagePortMain[]): void {
-    if (this.child.connected) this.child.send({ t: 'message', data: message });
+  postMessage(message: any, transfer?: Electron.MessagePortMain[]): void {
+    if (!this.child.connected) return;
+    const ids: number[] = [];
+    for (const port of (transfer ?? []) as unknown as FakeMessagePortMain[]) {
+      const id = this.nextPortId++;
+      this.ports.set(id, port);
+      port.remote = {
+        send: (data) => this.child.connected && this.child.send({ t: 'port', id, data }),
+        close: () => (this.ports.delete(id), this.child.connected && this.child.send({ t: 'port-close', id })),
+      };
+      ids.push(id);
+    }
+    this.child.send({ t: 'message', data: message, ports: ids });
   }
 
   kill(): boolean {

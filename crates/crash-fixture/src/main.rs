@@ -31,6 +31,8 @@ use std::{
 
 use crash_handler::{make_crash_event, CrashEventResult, CrashHandler};
 use minidump::{format::MINIDUMP_STREAM_TYPE, Minidump, MinidumpException, MinidumpThreadNames};
+use minidump_layout::format::{MINIDUMP_DIRECTORY, MINIDUMP_HEADER};
+use minidump_layout::{size, Endian, Structure};
 use minidumper::{LoopAction, MinidumpBinary, ServerHandler, SocketName};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -306,11 +308,11 @@ fn dump_running(pid: i32, tid: i32, out: &Path) -> Result<()> {
 /// none, so retag its directory entry as an unused stream: readers skip it,
 /// and no offset in the file moves.
 fn drop_exception_stream(file: &File) -> Result<()> {
-    let (stream_count, directory) = stream_directory(file)?;
-    // MINIDUMP_DIRECTORY entries are 12 bytes: stream_type, data_size, rva.
-    for entry in 0..u64::from(stream_count) {
-        let at = directory + entry * 12;
-        if read_u32(file, at)? == MINIDUMP_STREAM_TYPE::ExceptionStream as u32 {
+    let header: MINIDUMP_HEADER = read_at(file, 0, size::HEADER)?;
+    for entry in 0..u64::from(header.stream_count) {
+        let at = u64::from(header.stream_directory_rva) + entry * size::DIRECTORY_ENTRY;
+        let dir: MINIDUMP_DIRECTORY = read_at(file, at, size::DIRECTORY_ENTRY)?;
+        if dir.stream_type == MINIDUMP_STREAM_TYPE::ExceptionStream as u32 {
             file.write_all_at(
                 &(MINIDUMP_STREAM_TYPE::UnusedStream as u32).to_le_bytes(),
                 at,
@@ -320,16 +322,11 @@ fn drop_exception_stream(file: &File) -> Result<()> {
     Ok(())
 }
 
-fn read_u32(file: &File, at: u64) -> Result<u32> {
-    let mut buf = [0u8; 4];
+/// The `len`-byte structure at `at` in the (little-endian) dump minidump-writer just wrote.
+fn read_at<T: for<'a> Structure<'a>>(file: &File, at: u64, len: u64) -> Result<T> {
+    let mut buf = vec![0u8; len as usize];
     file.read_exact_at(&mut buf, at)?;
-    Ok(u32::from_le_bytes(buf))
-}
-
-/// From a dump's MINIDUMP_HEADER (signature, version, stream_count,
-/// stream_directory_rva): how many streams, and where their directory is.
-fn stream_directory(file: &File) -> Result<(u32, u64)> {
-    Ok((read_u32(file, 8)?, u64::from(read_u32(file, 12)?)))
+    Ok(minidump_layout::read(&buf, 0, Endian::Little).ok_or("a short minidump structure")?)
 }
 
 // ---------------------------------------------------------------- client role

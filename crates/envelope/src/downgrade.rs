@@ -8,7 +8,7 @@ use crate::atomic::{write_atomic, Written};
 use crate::envelope::DEFAULT_GZIP_LEVEL;
 use crate::error::EnvelopeError;
 use crate::gzip::GzipWriter;
-use crate::strip::strip_minidump_memory;
+use crate::strip_minidump_memory;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};

@@ -68,6 +68,18 @@ impl fmt::Display for EnvelopeError {
 
 impl std::error::Error for EnvelopeError {}
 
+impl From<minidump_layout::LayoutError> for EnvelopeError {
+    fn from(e: minidump_layout::LayoutError) -> Self {
+        use minidump_layout::LayoutError as L;
+        match e {
+            L::NotAMinidump => EnvelopeError::NotAMinidump,
+            L::Invalid(msg) => EnvelopeError::InvalidMinidump(msg),
+            L::Io(msg) => EnvelopeError::Io(msg),
+            L::Internal(msg) => EnvelopeError::Internal(msg),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,16 +7,13 @@ use envelope::{
 };
 use flate2::read::GzDecoder;
 use std::io::Read;
+mod common;
+
+use common::{present, scratch};
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("envelope-downgrade-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    scratch("envelope-downgrade", name)
 }
 
 /// Splits a plain envelope into its header and (item header, payload) pairs, by the items' lengths.
@@ -81,10 +78,9 @@ fn crash_envelope(dump: &Path, gzip: bool, name: &str) -> PathBuf {
 
 #[test]
 fn strips_then_drops_the_minidump() {
-    let dump = root().join("__test__/fixtures/generated/null_write.dmp");
-    if !dump.exists() {
-        return eprintln!("skipped: fixtures not generated");
-    }
+    let Some(dump) = present("__test__/fixtures/generated/null_write.dmp") else {
+        return;
+    };
     let expected = tmp("expected.dmp");
     strip_minidump_memory(&dump, &expected).unwrap();
     for gzip in [true, false] {

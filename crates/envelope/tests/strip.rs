@@ -6,12 +6,11 @@ use envelope::{strip_minidump_bytes, strip_minidump_memory};
 use minidump::{Minidump, MinidumpException, MinidumpModuleList, MinidumpThreadList};
 use minidump_report::{parse_path, CancelToken, Options};
 use std::collections::HashMap;
+mod common;
+
+use common::{present, root, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// Every real dump at hand; the corpus (beside the repository) and fixtures may be absent.
 fn dumps() -> Vec<PathBuf> {
@@ -47,9 +46,7 @@ fn dumps() -> Vec<PathBuf> {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("strip-test-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+    scratch("strip-test", name)
 }
 
 /// The facts a stripped dump must keep, from rust-minidump and from our report.
@@ -116,10 +113,9 @@ fn stripped_dumps_read_the_same() {
 
 #[test]
 fn a_windows_dump_with_heap_memory_gets_much_smaller() {
-    let src = root().join("../shared/corpus/dumps/breakpad/tiny-exe-fastfail.dmp");
-    if !src.exists() {
-        return eprintln!("skipped: corpus absent");
-    }
+    let Some(src) = present("../shared/corpus/dumps/breakpad/tiny-exe-fastfail.dmp") else {
+        return;
+    };
     let out = strip_minidump_memory(&src, &tmp("fastfail.dmp")).unwrap();
     let before = std::fs::metadata(&src).unwrap().len();
     assert!(out.bytes * 2 < before, "{} vs {before}", out.bytes);
@@ -304,10 +300,9 @@ fn as_memory64(base: &[u8]) -> Vec<u8> {
 
 #[test]
 fn a_full_memory_dump_keeps_its_stacks_from_the_memory64_list() {
-    let base = root().join("../shared/corpus/dumps/breakpad/tiny-exe-fastfail.dmp");
-    if !base.exists() {
-        return eprintln!("skipped: corpus absent");
-    }
+    let Some(base) = present("../shared/corpus/dumps/breakpad/tiny-exe-fastfail.dmp") else {
+        return;
+    };
     let (src, dst) = (tmp("full.dmp"), tmp("full-stripped.dmp"));
     std::fs::write(&src, as_memory64(&std::fs::read(&base).unwrap())).unwrap();
     assert_eq!(

@@ -1,4 +1,5 @@
-//! Crashpad's info stream, read by hand rather than through `minidump::MinidumpCrashpadInfo`.
+//! Crashpad's info stream, read with our own reader (on minidump-common's structs, through
+//! crates/minidump-layout) rather than through `minidump::MinidumpCrashpadInfo`.
 //!
 //! Why our own reader: the `minidump` crate reads every module link as the current 28-byte layout and gives
 //! up on the whole stream when any one module fails. Crashpad before annotation objects wrote a 20-byte
@@ -6,83 +7,49 @@
 //! Here each link is read within its own `data_size`, and a bad module becomes a warning.
 
 use crate::report::{AnnotationObject, Crashpad, ModuleAnnotations, Warning};
+use minidump_layout::format::{
+    GUID, MINIDUMP_ANNOTATION, MINIDUMP_CRASHPAD_INFO, MINIDUMP_LOCATION_DESCRIPTOR as Location,
+    MINIDUMP_MODULE_CRASHPAD_INFO_LINK, MINIDUMP_SIMPLE_STRING_DICTIONARY_ENTRY,
+};
+use minidump_layout::size::{
+    ANNOTATION, CRASHPAD_INFO, MODULE_CRASHPAD_INFO, MODULE_CRASHPAD_INFO_LINK,
+    MODULE_CRASHPAD_INFO_V1, RVA, SIMPLE_STRING_DICTIONARY_ENTRY,
+};
+use minidump_layout::Dump;
 use std::collections::BTreeMap;
 
-/// Crashpad's annotation type for a string value.
-const ANNOTATION_TYPE_STRING: u16 = 1;
-/// Size of a module record before annotation objects were added (version + two location descriptors).
-const MODULE_INFO_V1_SIZE: u32 = 20;
-/// Size of a module record with annotation objects.
-const MODULE_INFO_SIZE: u32 = 28;
 /// No honest module has more annotations than this; a larger count is damage, not data.
 const MAX_ENTRIES: u32 = 65_536;
 
-/// Little-endian reader over the whole dump: Crashpad writes RVAs relative to the file start.
+/// The whole dump, little-endian (Crashpad writes RVAs relative to the file start), with our soft reads.
 struct Bytes<'a> {
-    all: &'a [u8],
-}
-
-#[derive(Clone, Copy)]
-struct Location {
-    data_size: u32,
-    rva: u32,
+    dump: Dump<'a>,
 }
 
 impl<'a> Bytes<'a> {
-    fn u32_at(&self, offset: usize) -> Option<u32> {
-        let b = self.all.get(offset..offset.checked_add(4)?)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u16_at(&self, offset: usize) -> Option<u16> {
-        let b = self.all.get(offset..offset.checked_add(2)?)?;
-        Some(u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    fn location_at(&self, offset: usize) -> Option<Location> {
-        Some(Location {
-            data_size: self.u32_at(offset)?,
-            rva: self.u32_at(offset + 4)?,
-        })
-    }
-
-    /// The bytes a location descriptor points at, or `None` when they lie outside the dump.
-    fn slice(&self, loc: Location) -> Option<&'a [u8]> {
-        let start = loc.rva as usize;
-        self.all
-            .get(start..start.checked_add(loc.data_size as usize)?)
-    }
-
-    /// A `MinidumpByteArray` / `MinidumpUTF8String`: a u32 length, then that many bytes.
-    fn sized_bytes_at(&self, rva: u32) -> Option<&'a [u8]> {
-        let start = rva as usize;
-        let len = self.u32_at(start)? as usize;
-        self.all.get(start + 4..(start + 4).checked_add(len)?)
-    }
-
     fn string_at(&self, rva: u32) -> Option<String> {
-        let raw = self.sized_bytes_at(rva)?;
-        Some(text(raw))
+        Some(text(self.dump.sized(rva)?))
     }
 
-    /// A counted array inside `loc`: returns the count after checking `count * entry_size` fits.
-    fn counted(&self, loc: Location, entry_size: usize) -> Result<(usize, usize), String> {
+    /// A counted array inside `loc`: returns the count and the offset of the first entry, after checking
+    /// that `count * entry_size` fits.
+    fn counted(&self, loc: Location, entry_size: u64) -> Result<(u64, u64), String> {
         if loc.data_size == 0 {
             return Ok((0, 0));
         }
-        let base = loc.rva as usize;
-        let count = self.u32_at(base).ok_or("count outside the dump")?;
+        let base = u64::from(loc.rva);
+        let count = self.dump.at::<u32>(base).ok_or("count outside the dump")?;
         if count > MAX_ENTRIES {
             return Err(format!("implausible count {count}"));
         }
-        let needed = 4 + count as usize * entry_size;
-        if needed > loc.data_size as usize || self.all.len() < base.saturating_add(needed) {
+        let needed = 4 + u64::from(count) * entry_size;
+        if needed > u64::from(loc.data_size) || (self.dump.bytes.len() as u64) < base + needed {
             return Err(format!(
                 "{count} entries do not fit in {} bytes",
                 loc.data_size
             ));
         }
-        Ok((count as usize, base + 4))
+        Ok((count.into(), base + 4))
     }
 }
 
@@ -92,23 +59,25 @@ fn text(raw: &[u8]) -> String {
     String::from_utf8_lossy(&raw[..end]).into_owned()
 }
 
-fn guid(b: &[u8]) -> String {
-    let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let d2 = u16::from_le_bytes([b[4], b[5]]);
-    let d3 = u16::from_le_bytes([b[6], b[7]]);
+/// A GUID as Crashpad prints it: upper case, its fields in their own byte order (minidump-common's
+/// `Display` is lower case).
+fn guid(g: &GUID) -> String {
+    let b = g.data4;
     format!(
-        "{d1:08X}-{d2:04X}-{d3:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}",
-        b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+        "{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}",
+        g.data1, g.data2, g.data3, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]
     )
 }
 
 fn simple_dictionary(bytes: &Bytes, loc: Location) -> Result<BTreeMap<String, String>, String> {
-    let (count, first) = bytes.counted(loc, 8)?;
+    let (count, first) = bytes.counted(loc, SIMPLE_STRING_DICTIONARY_ENTRY)?;
     let mut map = BTreeMap::new();
     for i in 0..count {
-        let entry = first + i * 8;
-        let key = bytes.u32_at(entry).and_then(|rva| bytes.string_at(rva));
-        let value = bytes.u32_at(entry + 4).and_then(|rva| bytes.string_at(rva));
+        let entry = bytes.dump.at::<MINIDUMP_SIMPLE_STRING_DICTIONARY_ENTRY>(
+            first + i * SIMPLE_STRING_DICTIONARY_ENTRY,
+        );
+        let key = entry.as_ref().and_then(|e| bytes.string_at(e.key));
+        let value = entry.as_ref().and_then(|e| bytes.string_at(e.value));
         match (key, value) {
             (Some(k), Some(v)) => {
                 map.insert(k, v);
@@ -120,11 +89,12 @@ fn simple_dictionary(bytes: &Bytes, loc: Location) -> Result<BTreeMap<String, St
 }
 
 fn string_list(bytes: &Bytes, loc: Location) -> Result<Vec<String>, String> {
-    let (count, first) = bytes.counted(loc, 4)?;
+    let (count, first) = bytes.counted(loc, RVA)?;
     (0..count)
         .map(|i| {
             bytes
-                .u32_at(first + i * 4)
+                .dump
+                .at::<u32>(first + i * RVA)
                 .and_then(|rva| bytes.string_at(rva))
                 .ok_or_else(|| format!("list entry {i} points outside the dump"))
         })
@@ -132,20 +102,23 @@ fn string_list(bytes: &Bytes, loc: Location) -> Result<Vec<String>, String> {
 }
 
 fn annotation_objects(bytes: &Bytes, loc: Location) -> Result<Vec<AnnotationObject>, String> {
-    let (count, first) = bytes.counted(loc, 12)?;
-    let mut out = Vec::with_capacity(count);
+    let (count, first) = bytes.counted(loc, ANNOTATION)?;
+    let mut out = Vec::with_capacity(count as usize);
     for i in 0..count {
-        let entry = first + i * 12;
         let read = || -> Option<AnnotationObject> {
-            let name = bytes.string_at(bytes.u32_at(entry)?)?;
-            let ty = bytes.u16_at(entry + 4)?;
-            let raw = bytes.sized_bytes_at(bytes.u32_at(entry + 8)?)?;
-            let value = if ty == ANNOTATION_TYPE_STRING {
+            let entry: MINIDUMP_ANNOTATION = bytes.dump.at(first + i * ANNOTATION)?;
+            let name = bytes.string_at(entry.name)?;
+            let raw = bytes.dump.sized(entry.value)?;
+            let value = if entry.ty == MINIDUMP_ANNOTATION::TYPE_STRING {
                 text(raw)
             } else {
                 crate::hex::bytes(raw)
             };
-            Some(AnnotationObject { name, ty, value })
+            Some(AnnotationObject {
+                name,
+                ty: entry.ty,
+                value,
+            })
         };
         out.push(read().ok_or_else(|| format!("annotation object {i} points outside the dump"))?);
     }
@@ -158,37 +131,26 @@ fn module_annotations(
     index: u32,
     loc: Location,
 ) -> Result<ModuleAnnotations, String> {
-    if loc.data_size < MODULE_INFO_V1_SIZE {
+    if u64::from(loc.data_size) < MODULE_CRASHPAD_INFO_V1 {
         return Err(format!(
             "module record of {} bytes is too short",
             loc.data_size
         ));
     }
-    bytes
-        .slice(loc)
+    let record = bytes
+        .dump
+        .module_crashpad_info(loc)
         .ok_or("module record lies outside the dump")?;
-    let base = loc.rva as usize;
-    let list = bytes
-        .location_at(base + 4)
-        .ok_or("truncated module record")?;
-    let simple = bytes
-        .location_at(base + 12)
-        .ok_or("truncated module record")?;
-    let objects = if loc.data_size >= MODULE_INFO_SIZE {
-        annotation_objects(
-            bytes,
-            bytes
-                .location_at(base + 20)
-                .ok_or("truncated module record")?,
-        )?
+    let objects = if u64::from(loc.data_size) >= MODULE_CRASHPAD_INFO {
+        annotation_objects(bytes, record.annotation_objects)?
     } else {
         Vec::new()
     };
     Ok(ModuleAnnotations {
         module_index: index,
         module: None,
-        list_annotations: string_list(bytes, list)?,
-        simple_annotations: simple_dictionary(bytes, simple)?,
+        list_annotations: string_list(bytes, record.list_annotations)?,
+        simple_annotations: simple_dictionary(bytes, record.simple_annotations)?,
         annotation_objects: objects,
     })
 }
@@ -197,18 +159,20 @@ fn module_annotations(
 /// Damage inside a module or the process-wide dictionary becomes a warning; only an unreadable
 /// stream header makes the whole stream absent.
 pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Crashpad> {
-    // version u32, report id GUID, client id GUID, simple annotations LOC, module list LOC.
-    if stream.len() < 52 {
+    let header = (stream.len() as u64 >= CRASHPAD_INFO)
+        .then(|| Dump { bytes: stream }.at::<MINIDUMP_CRASHPAD_INFO>(0))
+        .flatten();
+    let Some(header) = header else {
         warnings.push(Warning::new(
             "crashpad_info_truncated",
             "the Crashpad info stream is shorter than its header",
         ));
         return None;
-    }
-    let bytes = Bytes { all };
-    let header = Bytes { all: stream };
-    let simple_loc = header.location_at(36)?;
-    let modules_loc = header.location_at(44)?;
+    };
+    let bytes = Bytes {
+        dump: Dump { bytes: all },
+    };
+    let (simple_loc, modules_loc) = (header.simple_annotations, header.module_list);
 
     let simple_annotations = simple_dictionary(&bytes, simple_loc).unwrap_or_else(|e| {
         warnings.push(Warning::new(
@@ -219,14 +183,14 @@ pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Cr
     });
 
     let mut modules = Vec::new();
-    match bytes.counted(modules_loc, 12) {
+    match bytes.counted(modules_loc, MODULE_CRASHPAD_INFO_LINK) {
         Ok((count, first)) => {
             for i in 0..count {
-                let link = first + i * 12;
-                let (Some(index), Some(loc)) = (bytes.u32_at(link), bytes.location_at(link + 4))
-                else {
+                let link = first + i * MODULE_CRASHPAD_INFO_LINK;
+                let Some(link) = bytes.dump.at::<MINIDUMP_MODULE_CRASHPAD_INFO_LINK>(link) else {
                     break;
                 };
+                let (index, loc) = (link.minidump_module_list_index, link.location);
                 match module_annotations(&bytes, index, loc) {
                     Ok(m) => modules.push(m),
                     Err(e) => warnings.push(Warning::new(
@@ -243,8 +207,8 @@ pub fn read(stream: &[u8], all: &[u8], warnings: &mut Vec<Warning>) -> Option<Cr
     }
 
     Some(Crashpad {
-        report_id: guid(&stream[4..20]),
-        client_id: guid(&stream[20..36]),
+        report_id: guid(&header.report_id),
+        client_id: guid(&header.client_id),
         simple_annotations,
         modules,
     })
@@ -329,6 +293,7 @@ mod tests {
             0x72, 0xDE, 0xF9, 0x42, 0x8A, 0x51, 0xDD, 0x43, 0x97, 0xD7, 0x8D, 0xDC, 0x32, 0x8D,
             0x36, 0x62,
         ];
-        assert_eq!(guid(&b), "42F9DE72-518A-43DD-97D7-8DDC328D3662");
+        let g: GUID = Dump { bytes: &b }.at(0).unwrap();
+        assert_eq!(guid(&g), "42F9DE72-518A-43DD-97D7-8DDC328D3662");
     }
 }

@@ -52,36 +52,23 @@ mod tests {
     use super::demangle;
 
     #[test]
-    fn rust_legacy_and_v0_lose_their_hashes() {
-        assert_eq!(
-            demangle("_ZN3std2rt10lang_start17h0123456789abcdefE").as_deref(),
-            Some("std::rt::lang_start")
-        );
-        // The v0 example from RFC 2603's test suite: a generic function in a crate with a disambiguator.
-        assert_eq!(
-            demangle("_RNvCs1234_7mycrate3foo").as_deref(),
-            Some("mycrate::foo")
-        );
-    }
-
-    #[test]
-    fn itanium_with_and_without_the_mach_o_underscore() {
-        assert_eq!(
-            demangle("_ZN5space3fooEibc").as_deref(),
-            Some("space::foo(int, bool, char)")
-        );
-        assert_eq!(
-            demangle("__ZN5space3fooEibc").as_deref(),
-            Some("space::foo(int, bool, char)")
-        );
-    }
-
-    #[test]
-    fn msvc_decorated_names() {
-        assert_eq!(
-            demangle("?CrashFunction@@YAXXZ").as_deref(),
-            Some("void __cdecl CrashFunction(void)")
-        );
+    fn each_scheme_demangles_as_its_own_tools_print() {
+        for (mangled, readable) in [
+            // Rust, legacy and v0, without the hash; the v0 name is RFC 2603's test of a function in a crate
+            // with a disambiguator.
+            (
+                "_ZN3std2rt10lang_start17h0123456789abcdefE",
+                "std::rt::lang_start",
+            ),
+            ("_RNvCs1234_7mycrate3foo", "mycrate::foo"),
+            // Itanium C++, with and without Mach-O's extra underscore.
+            ("_ZN5space3fooEibc", "space::foo(int, bool, char)"),
+            ("__ZN5space3fooEibc", "space::foo(int, bool, char)"),
+            // MSVC C++.
+            ("?CrashFunction@@YAXXZ", "void __cdecl CrashFunction(void)"),
+        ] {
+            assert_eq!(demangle(mangled).as_deref(), Some(readable), "{mangled}");
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub use options::{CancelToken, Options, DEFAULT_MAX_FRAMES, DEFAULT_MAX_INPUT_BY
 pub use report::Report;
 pub use symbolicate_report::symbolicate_report;
 
+use minidump_layout::Signature;
 use std::fs::File;
 use std::path::Path;
 
@@ -37,10 +38,6 @@ use std::path::Path;
 pub mod fuzzing {
     pub use crate::crashpad::read as crashpad_info;
 }
-
-/// The minidump signature, as it reads in a little-endian file and in a big-endian one.
-const MAGIC_LE: &[u8; 4] = b"MDMP";
-const MAGIC_BE: &[u8; 4] = b"PMDM";
 
 /// Parses the minidump at `path`, memory-mapped so that only the pages the report needs are read.
 pub fn parse_path(
@@ -63,8 +60,9 @@ pub fn parse_bytes(
     build::report(&dump, bytes, options, cancel)
 }
 
-/// Maps `path` read-only and hands its bytes to `f`, after the size limit and the empty-file check.
-pub(crate) fn with_mapped<T>(
+/// Maps `path` read-only and hands its bytes to `f`, after the size limit and the empty-file check: how
+/// every entry point that takes a path (`parse_path`, the binding's `minidump-stackwalk` JSON) reads it.
+pub fn with_mapped<T>(
     path: &Path,
     options: &Options,
     f: impl FnOnce(&[u8]) -> Result<T, ReportError>,
@@ -107,14 +105,14 @@ fn check_size(size: u64, options: &Options) -> Result<(), ReportError> {
 
 /// Reads the header and directory, telling "not a minidump at all" from "a damaged one".
 pub(crate) fn open(bytes: &[u8]) -> Result<minidump::Minidump<'_, &[u8]>, ReportError> {
-    match bytes.get(..4) {
-        Some(magic) if magic == MAGIC_LE || magic == MAGIC_BE => {}
-        Some(_) => return Err(ReportError::NotAMinidump),
-        None if MAGIC_LE.starts_with(bytes) && !bytes.is_empty() => {
+    // Either byte order, as the structural check reads it: a cut-off signature is a damaged dump.
+    match minidump_layout::signature(bytes) {
+        Signature::Minidump(_) => {}
+        _ if bytes.is_empty() => return Err(ReportError::Invalid("the input is empty".into())),
+        Signature::Prefix => {
             return Err(ReportError::Invalid("truncated inside the header".into()))
         }
-        None if bytes.is_empty() => return Err(ReportError::Invalid("the input is empty".into())),
-        None => return Err(ReportError::NotAMinidump),
+        Signature::Other => return Err(ReportError::NotAMinidump),
     }
     minidump::Minidump::read(bytes).map_err(|e| match e {
         minidump::Error::HeaderMismatch => ReportError::NotAMinidump,

@@ -3,22 +3,12 @@
 //! The schema is produced by minidump-processor itself (the same code `minidump-stackwalk` runs), so field
 //! names and meanings cannot drift; we add one top-level `crashpad` object with our annotation reader's view.
 
-use crate::{open, with_mapped, CancelToken, Options, ReportError};
+use crate::{open, CancelToken, Options, ReportError};
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump_processor::ProcessorOptions;
 use minidump_unwind::SymbolProvider;
-use std::path::Path;
 
-/// `minidump-stackwalk --json` for the dump at `path`, every thread walked.
-pub fn from_path(
-    path: &Path,
-    options: &Options,
-    cancel: &CancelToken,
-) -> Result<String, ReportError> {
-    with_mapped(path, options, |bytes| from_bytes(bytes, options, cancel))
-}
-
-/// `minidump-stackwalk --json` for a dump in memory.
+/// `minidump-stackwalk --json` for a dump in memory, every thread walked (a file: through `with_mapped`).
 pub fn from_bytes(
     bytes: &[u8],
     options: &Options,

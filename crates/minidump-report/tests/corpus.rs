@@ -32,11 +32,20 @@ fn parse(name: &str, symbols: bool) -> Option<Result<minidump_report::Report, Re
 }
 
 #[test]
-fn windows_dump_with_symbols() {
-    let Some(report) = parse("symbolicator/windows.dmp", true) else {
-        return;
-    };
-    insta::assert_json_snapshot!("symbolicator-windows", report.unwrap());
+fn whole_reports_with_and_without_symbols() {
+    for (dump, symbols, snapshot) in [
+        ("symbolicator/windows.dmp", true, "symbolicator-windows"),
+        (
+            "rust-minidump/linux-mini.dmp",
+            false,
+            "rust-minidump-linux-mini",
+        ),
+    ] {
+        let Some(report) = parse(dump, symbols) else {
+            return;
+        };
+        insta::assert_json_snapshot!(snapshot, report.unwrap());
+    }
 }
 
 #[test]
@@ -72,14 +81,6 @@ fn crashpad_annotations_and_thread_names() {
         "4 bytes as hex"
     );
     insta::assert_json_snapshot!("crashpad-ios-crashpad", crashpad);
-}
-
-#[test]
-fn linux_dump_without_symbols() {
-    let Some(report) = parse("rust-minidump/linux-mini.dmp", false) else {
-        return;
-    };
-    insta::assert_json_snapshot!("rust-minidump-linux-mini", report.unwrap());
 }
 
 #[test]

@@ -9,9 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
-
-/** Folders that hold finished reports (any OS: the ones that do not exist are simply empty). */
-export const FINISHED_DIRS = ['completed', 'pending', 'reports'] as const;
+import { FINISHED_DIRS } from '../../native/crashpad-database';
 
 /** A lock older than this was left by a handler that died: the report is finished as far as we are concerned. */
 export const STALE_LOCK_MS = 5 * 60_000;

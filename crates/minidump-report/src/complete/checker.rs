@@ -2,44 +2,56 @@
 //! point at. Every loop runs over entries first checked to lie inside the input.
 
 use super::*;
+use minidump_layout::format::{
+    MINIDUMP_DIRECTORY, MINIDUMP_EXCEPTION_STREAM, MINIDUMP_HEADER, MINIDUMP_LOCATION_DESCRIPTOR,
+    MINIDUMP_MEMORY_DESCRIPTOR, MINIDUMP_MEMORY_DESCRIPTOR64, MINIDUMP_MODULE,
+    MINIDUMP_SYSTEM_INFO, MINIDUMP_THREAD,
+};
+use minidump_layout::{list_entries, signature, Endian, Signature, Structure};
 
-/// One directory entry.
+/// One directory entry, with its index for messages.
 #[derive(Clone, Copy)]
 struct Entry {
     index: u32,
     stream_type: u32,
-    size: u32,
-    rva: u32,
+    location: MINIDUMP_LOCATION_DESCRIPTOR,
 }
 
-/// A location descriptor: `size` bytes at file offset `rva`.
+/// A range of the input: `size` bytes at file offset `rva` (wider than a location descriptor, so that a
+/// directory's or a string's extent is one too).
 #[derive(Clone, Copy)]
 struct Location {
     size: u64,
     rva: u64,
 }
 
+impl From<MINIDUMP_LOCATION_DESCRIPTOR> for Location {
+    fn from(l: MINIDUMP_LOCATION_DESCRIPTOR) -> Self {
+        Location {
+            size: l.data_size.into(),
+            rva: l.rva.into(),
+        }
+    }
+}
+
 pub(super) struct Checker<'s> {
     source: &'s dyn Source,
-    big_endian: bool,
+    endian: Endian,
     entries: Vec<Entry>,
 }
 
 impl<'s> Checker<'s> {
     pub(super) fn new(source: &'s dyn Source) -> Result<Checker<'s>, Stop> {
         let len = source.len();
-        let head = source.read(0, len.min(4))?;
-        let magic = MINIDUMP_SIGNATURE.to_le_bytes();
-        let swapped = MINIDUMP_SIGNATURE.to_be_bytes();
-        let big_endian = match &head[..] {
-            h if h == magic => false,
-            h if h == swapped => true,
-            h if magic.starts_with(h) || swapped.starts_with(h) => {
-                return Err(truncated(format!(
-                    "the input is {len} bytes, shorter than the {HEADER_SIZE}-byte header"
-                )))
-            }
-            _ => {
+        let short = || {
+            truncated(format!(
+                "the input is {len} bytes, shorter than the {HEADER_SIZE}-byte header"
+            ))
+        };
+        let endian = match signature(&source.read(0, len.min(4))?) {
+            Signature::Minidump(endian) => endian,
+            Signature::Prefix => return Err(short()),
+            Signature::Other => {
                 return Err(Stop::Incomplete(
                     Incomplete::NotAMinidump,
                     "no MDMP signature".into(),
@@ -48,38 +60,35 @@ impl<'s> Checker<'s> {
         };
         let mut checker = Checker {
             source,
-            big_endian,
+            endian,
             entries: Vec::new(),
         };
         if len < HEADER_SIZE {
-            return Err(truncated(format!(
-                "the input is {len} bytes, shorter than the {HEADER_SIZE}-byte header"
-            )));
+            return Err(short());
         }
-        let header = source.read(0, HEADER_SIZE)?;
-        let version = checker.u32(&header, 4);
-        if version & 0xffff != MINIDUMP_VERSION {
+        let header: MINIDUMP_HEADER = checker.at(&source.read(0, HEADER_SIZE)?, 0)?;
+        if header.version & 0xffff != MINIDUMP_VERSION {
             return Err(invalid(format!(
                 "unknown format version {:#x} (expected {MINIDUMP_VERSION:#x})",
-                version & 0xffff
+                header.version & 0xffff
             )));
         }
-        let (count, dir_rva) = (checker.u32(&header, 8), checker.u32(&header, 12));
+        let count = header.stream_count;
         if count == 0 {
             return Err(invalid("the stream directory is empty"));
         }
         let dir = Location {
             size: u64::from(count) * DIRECTORY_ENTRY_SIZE,
-            rva: dir_rva.into(),
+            rva: header.stream_directory_rva.into(),
         };
         checker.within(dir, &"the stream directory")?;
         let mut entries = Vec::with_capacity(count.min(4096) as usize);
         checker.each(dir.rva, count.into(), DIRECTORY_ENTRY_SIZE, |c, i, e| {
+            let entry: MINIDUMP_DIRECTORY = c.at(e, 0)?;
             entries.push(Entry {
                 index: i as u32,
-                stream_type: c.u32(e, 0),
-                size: c.u32(e, 4),
-                rva: c.u32(e, 8),
+                stream_type: entry.stream_type,
+                location: entry.location,
             });
             Ok(())
         })?;
@@ -92,10 +101,7 @@ impl<'s> Checker<'s> {
             // Readers skip unused entries, and Windows leaves them as placeholders.
             if e.stream_type != Stream::UnusedStream as u32 {
                 self.within(
-                    Location {
-                        size: e.size.into(),
-                        rva: e.rva.into(),
-                    },
+                    e.location.into(),
                     &format_args!(
                         "the {} (directory entry {})",
                         stream_name(e.stream_type),
@@ -152,30 +158,14 @@ impl<'s> Checker<'s> {
             .copied()
     }
 
-    fn u32(&self, b: &[u8], at: usize) -> u32 {
-        let raw = [b[at], b[at + 1], b[at + 2], b[at + 3]];
-        if self.big_endian {
-            u32::from_be_bytes(raw)
-        } else {
-            u32::from_le_bytes(raw)
-        }
-    }
-
-    fn u64(&self, b: &[u8], at: usize) -> u64 {
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(&b[at..at + 8]);
-        if self.big_endian {
-            u64::from_be_bytes(raw)
-        } else {
-            u64::from_le_bytes(raw)
-        }
-    }
-
-    fn location(&self, b: &[u8], at: usize) -> Location {
-        Location {
-            size: self.u32(b, at).into(),
-            rva: self.u32(b, at + 4).into(),
-        }
+    /// The structure `T` at `offset` in `bytes`, which the caller has checked holds it.
+    fn at<'b, T: Structure<'b>>(&self, bytes: &'b [u8], offset: u64) -> Result<T, Stop> {
+        minidump_layout::read(bytes, offset, self.endian).ok_or_else(|| {
+            invalid(format!(
+                "a structure at offset {offset} does not fit its {}-byte piece",
+                bytes.len()
+            ))
+        })
     }
 
     /// Fails with `Truncated` unless `loc` lies inside the input.
@@ -216,18 +206,17 @@ impl<'s> Checker<'s> {
     /// A list stream: a u32 count, optionally 4 bytes of padding, then `count` entries of `entry` bytes.
     /// Returns the count and the offset of the first entry.
     fn list(&self, s: Entry, entry: u64, name: &str) -> Result<(u64, u64), Stop> {
-        let size = u64::from(s.size);
+        let size = u64::from(s.location.data_size);
         if size < 4 {
             return Err(invalid(format!(
                 "the {name} stream is {size} bytes, too short for its count"
             )));
         }
-        let count = u64::from(self.u32(&self.source.read(s.rva.into(), 4)?, 0));
-        let body = count * entry;
-        match size.checked_sub(4 + body) {
-            Some(0) => Ok((count, u64::from(s.rva) + 4)),
-            Some(4) => Ok((count, u64::from(s.rva) + 8)),
-            _ => Err(invalid(format!(
+        let rva = u64::from(s.location.rva);
+        let count = u64::from(self.at::<u32>(&self.source.read(rva, 4)?, 0)?);
+        match list_entries(size, count, entry) {
+            Some(first) => Ok((count, rva + first)),
+            None => Err(invalid(format!(
                 "the {name} stream says {count} entries of {entry} bytes, which do not fit its {size} bytes"
             ))),
         }
@@ -236,7 +225,7 @@ impl<'s> Checker<'s> {
     /// A `MINIDUMP_STRING` (u32 byte length, then UTF-16) at `rva`.
     fn string(&self, rva: u64, what: &dyn fmt::Display) -> Result<(), Stop> {
         self.within(Location { size: 4, rva }, &format_args!("{what}'s length"))?;
-        let len = u64::from(self.u32(&self.source.read(rva, 4)?, 0));
+        let len = u64::from(self.at::<u32>(&self.source.read(rva, 4)?, 0)?);
         if len % 2 != 0 {
             return Err(invalid(format!(
                 "{what} has an odd length ({len} bytes) for UTF-16"
@@ -252,14 +241,14 @@ impl<'s> Checker<'s> {
     }
 
     fn system_info(&self, s: Entry) -> Result<(), Stop> {
-        if u64::from(s.size) < SYSTEM_INFO_SIZE {
+        let size = s.location.data_size;
+        if u64::from(size) < SYSTEM_INFO_SIZE {
             return Err(invalid(format!(
-                "the system info stream is {} bytes, shorter than {SYSTEM_INFO_SIZE}",
-                s.size
+                "the system info stream is {size} bytes, shorter than {SYSTEM_INFO_SIZE}"
             )));
         }
-        let raw = self.source.read(s.rva.into(), SYSTEM_INFO_SIZE)?;
-        let csd = u64::from(self.u32(&raw, 24));
+        let raw = self.source.read(s.location.rva.into(), SYSTEM_INFO_SIZE)?;
+        let csd = u64::from(self.at::<MINIDUMP_SYSTEM_INFO>(&raw, 0)?.csd_version_rva);
         if csd != 0 {
             self.string(csd, &"the OS service pack string")?;
         }
@@ -269,13 +258,14 @@ impl<'s> Checker<'s> {
     fn thread_list(&self, s: Entry) -> Result<(), Stop> {
         let (count, first) = self.list(s, THREAD_SIZE, "thread list")?;
         self.each(first, count, THREAD_SIZE, |c, i, t| {
-            let stack = c.location(t, 32);
-            if stack.size > 0 {
-                c.within(stack, &format_args!("thread {i}'s stack memory"))?;
-            }
-            let context = c.location(t, 40);
-            if context.size > 0 {
-                c.within(context, &format_args!("thread {i}'s CPU context"))?;
+            let thread: MINIDUMP_THREAD = c.at(t, 0)?;
+            for (loc, what) in [
+                (thread.stack.memory, "stack memory"),
+                (thread.thread_context, "CPU context"),
+            ] {
+                if loc.data_size > 0 {
+                    c.within(loc.into(), &format_args!("thread {i}'s {what}"))?;
+                }
             }
             Ok(())
         })
@@ -284,16 +274,22 @@ impl<'s> Checker<'s> {
     fn module_list(&self, s: Entry) -> Result<(), Stop> {
         let (count, first) = self.list(s, MODULE_SIZE, "module list")?;
         self.each(first, count, MODULE_SIZE, |c, i, m| {
-            let (base, size) = (c.u64(m, 0), u64::from(c.u32(m, 8)));
+            let module: MINIDUMP_MODULE = c.at(m, 0)?;
+            let (base, size) = (module.base_of_image, u64::from(module.size_of_image));
             // Readers skip a module without a valid image range, names and all.
             if size == 0 || base.checked_add(size).is_none() {
                 return Ok(());
             }
-            c.string(c.u32(m, 20).into(), &format_args!("module {i}'s name"))?;
-            for (at, record) in [(76, "debug (CodeView) record"), (84, "misc record")] {
-                let loc = c.location(m, at);
-                if loc.size > 0 {
-                    c.within(loc, &format_args!("module {i}'s {record}"))?;
+            c.string(
+                module.module_name_rva.into(),
+                &format_args!("module {i}'s name"),
+            )?;
+            for (loc, record) in [
+                (module.cv_record, "debug (CodeView) record"),
+                (module.misc_record, "misc record"),
+            ] {
+                if loc.data_size > 0 {
+                    c.within(loc.into(), &format_args!("module {i}'s {record}"))?;
                 }
             }
             Ok(())
@@ -301,16 +297,20 @@ impl<'s> Checker<'s> {
     }
 
     fn exception(&self, s: Entry) -> Result<(), Stop> {
-        if u64::from(s.size) < EXCEPTION_STREAM_SIZE {
+        let size = s.location.data_size;
+        if u64::from(size) < EXCEPTION_STREAM_SIZE {
             return Err(invalid(format!(
-                "the exception stream is {} bytes, shorter than {EXCEPTION_STREAM_SIZE}",
-                s.size
+                "the exception stream is {size} bytes, shorter than {EXCEPTION_STREAM_SIZE}"
             )));
         }
-        let raw = self.source.read(s.rva.into(), EXCEPTION_STREAM_SIZE)?;
-        let context = self.location(&raw, 160);
-        if context.size > 0 {
-            self.within(context, &"the exception's CPU context")?;
+        let raw = self
+            .source
+            .read(s.location.rva.into(), EXCEPTION_STREAM_SIZE)?;
+        let context = self
+            .at::<MINIDUMP_EXCEPTION_STREAM>(&raw, 0)?
+            .thread_context;
+        if context.data_size > 0 {
+            self.within(context.into(), &"the exception's CPU context")?;
         }
         Ok(())
     }
@@ -318,22 +318,23 @@ impl<'s> Checker<'s> {
     fn memory_list(&self, s: Entry) -> Result<(), Stop> {
         let (count, first) = self.list(s, MEMORY_DESCRIPTOR_SIZE, "memory list")?;
         self.each(first, count, MEMORY_DESCRIPTOR_SIZE, |c, i, d| {
-            c.within(c.location(d, 8), &format_args!("memory region {i}"))
+            let region: MINIDUMP_MEMORY_DESCRIPTOR = c.at(d, 0)?;
+            c.within(region.memory.into(), &format_args!("memory region {i}"))
         })
     }
 
     fn memory64_list(&self, s: Entry) -> Result<(), Stop> {
-        let size = u64::from(s.size);
-        if size < 16 {
+        let (size, rva) = (u64::from(s.location.data_size), u64::from(s.location.rva));
+        if size < MEMORY64_HEAD {
             return Err(invalid(format!(
                 "the memory64 list stream is {size} bytes, too short for its header"
             )));
         }
-        let head = self.source.read(s.rva.into(), 16)?;
-        let (count, base) = (self.u64(&head, 0), self.u64(&head, 8));
+        let head = self.source.read(rva, MEMORY64_HEAD)?;
+        let (count, base): (u64, u64) = (self.at(&head, 0)?, self.at(&head, 8)?);
         if count
             .checked_mul(MEMORY_DESCRIPTOR_SIZE)
-            .and_then(|b| b.checked_add(16))
+            .and_then(|b| b.checked_add(MEMORY64_HEAD))
             != Some(size)
         {
             return Err(invalid(format!(
@@ -343,11 +344,12 @@ impl<'s> Checker<'s> {
         // The regions' bytes are contiguous from `base`, in list order.
         let mut end = base;
         self.each(
-            u64::from(s.rva) + 16,
+            rva + MEMORY64_HEAD,
             count,
             MEMORY_DESCRIPTOR_SIZE,
             |c, i, d| {
-                end = end.checked_add(c.u64(d, 8)).ok_or_else(|| {
+                let region: MINIDUMP_MEMORY_DESCRIPTOR64 = c.at(d, 0)?;
+                end = end.checked_add(region.data_size).ok_or_else(|| {
                     invalid(format!("memory64 region {i} ends beyond any file size"))
                 })?;
                 Ok(())

@@ -26,18 +26,16 @@ mod source;
 
 use crate::{open_file, ReportError};
 use checker::Checker;
-use minidump::format::{MINIDUMP_SIGNATURE, MINIDUMP_STREAM_TYPE as Stream, MINIDUMP_VERSION};
+use minidump_layout::format::{MINIDUMP_STREAM_TYPE as Stream, MINIDUMP_VERSION};
+use minidump_layout::size::{
+    DIRECTORY_ENTRY as DIRECTORY_ENTRY_SIZE, EXCEPTION_STREAM as EXCEPTION_STREAM_SIZE,
+    HEADER as HEADER_SIZE, MEMORY64_HEAD, MEMORY_DESCRIPTOR as MEMORY_DESCRIPTOR_SIZE,
+    MODULE as MODULE_SIZE, SYSTEM_INFO as SYSTEM_INFO_SIZE, THREAD as THREAD_SIZE,
+};
 use source::{FileSource, Slice, Source};
 use std::fmt;
 use std::path::Path;
 
-const HEADER_SIZE: u64 = 32;
-const DIRECTORY_ENTRY_SIZE: u64 = 12;
-const THREAD_SIZE: u64 = 48;
-const MODULE_SIZE: u64 = 108;
-const MEMORY_DESCRIPTOR_SIZE: u64 = 16;
-const SYSTEM_INFO_SIZE: u64 = 56;
-const EXCEPTION_STREAM_SIZE: u64 = 168;
 /// Largest piece of a list read from a file at once: the check's memory does not grow with the input.
 const CHUNK: u64 = 64 * 1024;
 

@@ -1,4 +1,5 @@
 use super::*;
+use minidump_layout::format::MINIDUMP_SIGNATURE;
 use std::path::PathBuf;
 
 /// A small but whole dump: every structure the check follows, little- or big-endian.

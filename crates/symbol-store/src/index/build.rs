@@ -45,6 +45,19 @@ impl SymIndex {
             let line = raw.strip_suffix(b"\r").unwrap_or(raw);
             let next = end + 1;
             let span = (start as u64, (end - start) as u32);
+            // Every record is found again by where its line lies.
+            let entry = |address, size, kind| Entry {
+                address,
+                size,
+                offset: span.0,
+                len: span.1,
+                kind,
+            };
+            let named = |id| Named {
+                id,
+                len: span.1,
+                offset: span.0,
+            };
             let extend = |list: &mut Vec<Entry>, i: usize| {
                 let e = &mut list[i];
                 e.len = (end as u64 - e.offset) as u32;
@@ -52,38 +65,20 @@ impl SymIndex {
             // Keywords first: FILE and FUNC begin with a hex digit too, so a line record is what is left.
             if let Some(rest) = line.strip_prefix(b"STACK CFI INIT ") {
                 let mut f = fields(rest);
-                open = match (hex(f.next()), hex(f.next())) {
-                    (Some(address), Some(size)) => {
-                        ix.cfi.push(Entry {
-                            address,
-                            size,
-                            offset: span.0,
-                            len: span.1,
-                            kind: 0,
-                        });
-                        Some((false, ix.cfi.len() - 1))
-                    }
-                    _ => None,
-                };
+                open = hex(f.next()).zip(hex(f.next())).map(|(address, size)| {
+                    ix.cfi.push(entry(address, size, 0));
+                    (false, ix.cfi.len() - 1)
+                });
             } else if line.starts_with(b"STACK CFI ") {
                 if let Some((false, i)) = open {
                     extend(&mut ix.cfi, i);
                 }
             } else if let Some(rest) = line.strip_prefix(b"FUNC ") {
                 let mut f = fields(rest);
-                open = match (hex(f.next()), hex(f.next())) {
-                    (Some(address), Some(size)) => {
-                        ix.funcs.push(Entry {
-                            address,
-                            size,
-                            offset: span.0,
-                            len: span.1,
-                            kind: 0,
-                        });
-                        Some((true, ix.funcs.len() - 1))
-                    }
-                    _ => None,
-                };
+                open = hex(f.next()).zip(hex(f.next())).map(|(address, size)| {
+                    ix.funcs.push(entry(address, size, 0));
+                    (true, ix.funcs.len() - 1)
+                });
             } else if line.starts_with(b"INLINE ") {
                 // INLINE <depth> <call line> <call file> <origin> (<address> <size>)+ has an even number of
                 // fields after the keyword; the first layout, without <call file>, an odd number.
@@ -94,13 +89,7 @@ impl SymIndex {
             } else if let Some(rest) = line.strip_prefix(b"PUBLIC ") {
                 open = None;
                 if let Some(address) = hex(fields(rest).next()) {
-                    ix.publics.push(Entry {
-                        address,
-                        size: 0,
-                        offset: span.0,
-                        len: span.1,
-                        kind: 0,
-                    });
+                    ix.publics.push(entry(address, 0, 0));
                 }
             } else if let Some(rest) = line.strip_prefix(b"STACK WIN ") {
                 open = None;
@@ -108,31 +97,17 @@ impl SymIndex {
                 if let (Some(kind), Some(address), Some(size)) =
                     (hex(f.next()), hex(f.next()), hex(f.next()))
                 {
-                    ix.win.push(Entry {
-                        address,
-                        size,
-                        offset: span.0,
-                        len: span.1,
-                        kind: kind as u32,
-                    });
+                    ix.win.push(entry(address, size, kind as u32));
                 }
             } else if let Some(rest) = line.strip_prefix(b"FILE ") {
                 open = None;
                 if let Some(id) = dec(fields(rest).next()) {
-                    ix.files.push(Named {
-                        id,
-                        len: span.1,
-                        offset: span.0,
-                    });
+                    ix.files.push(named(id));
                 }
             } else if let Some(rest) = line.strip_prefix(b"INLINE_ORIGIN ") {
                 open = None;
                 if let Some(id) = dec(fields(rest).next()) {
-                    ix.origins.push(Named {
-                        id,
-                        len: span.1,
-                        offset: span.0,
-                    });
+                    ix.origins.push(named(id));
                 }
             } else if line.starts_with(b"MODULE ") {
                 open = None;

@@ -8,13 +8,10 @@
 //! it. Kept stacks that lay in the cut tail are appended again, followed by a new `MemoryListStream` holding
 //! only stacks; the directory and the thread list's stack descriptors are patched to point at them.
 
-use crate::atomic::write_atomic;
-use crate::envelope::Counting;
-use crate::error::EnvelopeError;
-use crate::layout::{self, Layout, Reader, Region, Source, MEMORY64_LIST, MEMORY_LIST, UNUSED};
-use std::fs::File;
+use crate::error::LayoutError;
+pub use crate::ranges::Source;
+use crate::ranges::{self, Layout, Reader, Region, MEMORY64_LIST, MEMORY_LIST, UNUSED};
 use std::io::{Cursor, SeekFrom, Write};
-use std::path::Path;
 
 /// The outcome of a strip.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +25,9 @@ pub struct Stripped {
 
 type Span = (u64, u64);
 
-struct Plan {
+/// What a strip will write, decided from the dump's layout before a byte of output exists: a caller writing
+/// a file atomically (the envelope crate) creates nothing for a dump that cannot be stripped.
+pub struct StripPlan {
     tail: u64,
     zero: Vec<Span>,
     patches: Vec<(u64, Vec<u8>)>,
@@ -39,39 +38,43 @@ struct Plan {
     dropped: usize,
 }
 
-/// Writes `dst` (atomically) as `src` with every memory region that is not a thread's stack removed.
-pub fn strip_minidump_memory(src: &Path, dst: &Path) -> Result<Stripped, EnvelopeError> {
-    let io = |e| EnvelopeError::io(src, e);
-    let mut file = File::open(src).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let mut reader = Reader::new(&mut file, len);
-    let layout = layout::read(&mut reader)?;
-    let plan = plan(&layout, &mut reader)?;
-    let written = write_atomic(dst, |out| emit(&plan, &mut file, &io, out))?;
-    Ok(Stripped {
-        bytes: written.bytes,
-        kept_regions: plan.kept,
-        dropped_regions: plan.dropped,
-    })
+impl StripPlan {
+    /// Reads the layout of the `len`-byte dump in `src` and plans its strip.
+    pub fn new(src: &mut dyn Source, len: u64) -> Result<StripPlan, LayoutError> {
+        let mut reader = Reader::new(src, len);
+        let layout = ranges::read(&mut reader)?;
+        plan(&layout, &mut reader)
+    }
+
+    /// What writing the plan yields: the stripped dump's size and the regions kept and dropped.
+    pub fn outcome(&self) -> Stripped {
+        let end = match (&self.list, self.moved.last()) {
+            (Some((at, list)), _) => at + list.len() as u64,
+            (None, Some(&(_, len, to))) => to + len,
+            (None, None) => self.tail,
+        };
+        Stripped {
+            bytes: end,
+            kept_regions: self.kept,
+            dropped_regions: self.dropped,
+        }
+    }
+
+    /// Streams the stripped dump from `src` (the dump the plan was made from) to `out`.
+    pub fn write(
+        &self,
+        src: &mut dyn Source,
+        out: &mut dyn Write,
+    ) -> Result<Stripped, LayoutError> {
+        emit(self, src, out)?;
+        Ok(self.outcome())
+    }
 }
 
-/// `strip_minidump_memory` for a dump held in memory, written to `out`.
-pub fn strip_minidump_bytes(src: &[u8], out: &mut dyn Write) -> Result<Stripped, EnvelopeError> {
+/// The stripped form of a dump held in memory, written to `out`: the envelope path's entry point.
+pub fn strip_bytes(src: &[u8], out: &mut dyn Write) -> Result<Stripped, LayoutError> {
     let mut cursor = Cursor::new(src);
-    let mut reader = Reader::new(&mut cursor, src.len() as u64);
-    let layout = layout::read(&mut reader)?;
-    let plan = plan(&layout, &mut reader)?;
-    let mut counted = Counting {
-        inner: out,
-        bytes: 0,
-    };
-    let io = |e| EnvelopeError::Io(format!("cannot read the minidump: {e}"));
-    emit(&plan, &mut cursor, &io, &mut counted)?;
-    Ok(Stripped {
-        bytes: counted.bytes,
-        kept_regions: plan.kept,
-        dropped_regions: plan.dropped,
-    })
+    StripPlan::new(&mut cursor, src.len() as u64)?.write(&mut cursor, out)
 }
 
 const fn align16(x: u64) -> u64 {
@@ -96,7 +99,7 @@ fn subtract(spans: Vec<Span>, cut: &[Span]) -> Vec<Span> {
     })
 }
 
-fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<Plan, EnvelopeError> {
+fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<StripPlan, LayoutError> {
     let stack_ranges: Vec<Span> = l
         .stacks
         .iter()
@@ -214,7 +217,7 @@ fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<Plan, EnvelopeError> {
     }
     let rva = |x: u64| {
         u32::try_from(x).map_err(|_| {
-            EnvelopeError::InvalidMinidump(
+            LayoutError::Invalid(
                 "the stripped dump would not fit the 4 GiB an RVA can address".into(),
             )
         })
@@ -254,12 +257,12 @@ fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<Plan, EnvelopeError> {
         ));
     }
     if patches.iter().any(|(at, p)| at + p.len() as u64 > tail) {
-        return Err(EnvelopeError::Internal(
+        return Err(LayoutError::Internal(
             "a patched structure lies in the cut tail".into(),
         ));
     }
     let list = list_slot.map(|_| (cursor, list));
-    Ok(Plan {
+    Ok(StripPlan {
         tail,
         zero,
         patches,
@@ -273,19 +276,15 @@ fn plan(l: &Layout, r: &mut Reader<'_>) -> Result<Plan, EnvelopeError> {
 const CHUNK: usize = 256 * 1024;
 
 /// Streams the stripped dump: the kept prefix (zeroed and patched), moved stacks, the new memory list.
-fn emit(
-    p: &Plan,
-    file: &mut dyn Source,
-    io: &dyn Fn(std::io::Error) -> EnvelopeError,
-    out: &mut dyn Write,
-) -> Result<(), EnvelopeError> {
+fn emit(p: &StripPlan, file: &mut dyn Source, out: &mut dyn Write) -> Result<(), LayoutError> {
     let put = |out: &mut dyn Write, b: &[u8]| {
         out.write_all(b)
-            .map_err(|e| EnvelopeError::Io(format!("cannot write the stripped dump: {e}")))
+            .map_err(|e| LayoutError::Io(format!("cannot write the stripped dump: {e}")))
     };
+    let io = |e: std::io::Error| LayoutError::Io(format!("cannot read the minidump: {e}"));
     let mut buf = vec![0u8; CHUNK];
     let mut copy =
-        |out: &mut dyn Write, from: u64, len: u64, edit: bool| -> Result<(), EnvelopeError> {
+        |out: &mut dyn Write, from: u64, len: u64, edit: bool| -> Result<(), LayoutError> {
             file.seek(SeekFrom::Start(from)).map_err(io)?;
             let mut at = from;
             while at < from + len {
@@ -334,8 +333,8 @@ mod tests {
         assert_eq!(subtract(vec![(0, 10)], &[(0, 10)]), vec![]);
     }
 
-    fn strip_error(dump: &[u8]) -> EnvelopeError {
-        strip_minidump_bytes(dump, &mut Vec::new()).unwrap_err()
+    fn strip_error(dump: &[u8]) -> LayoutError {
+        strip_bytes(dump, &mut Vec::new()).unwrap_err()
     }
 
     /// Header (one stream, directory at 0x20), a thread list entry of 2 bytes at 0x2c, and those bytes:
@@ -358,7 +357,7 @@ mod tests {
     #[test]
     fn a_list_stream_too_short_for_its_count_is_invalid() {
         let e = strip_error(THREAD_LIST_WITHOUT_ROOM_FOR_ITS_COUNT);
-        assert_eq!(e.code(), "ERR_INVALID_MINIDUMP", "{e}");
+        assert!(matches!(e, LayoutError::Invalid(_)), "{e}");
         assert!(e.to_string().contains("no room for its count"), "{e}");
     }
 
@@ -366,7 +365,7 @@ mod tests {
     fn a_stack_past_the_top_of_the_address_space_is_invalid() {
         assert_eq!(STACK_PAST_THE_TOP_OF_MEMORY.len(), 0x2c + 4 + 48);
         let e = strip_error(STACK_PAST_THE_TOP_OF_MEMORY);
-        assert_eq!(e.code(), "ERR_INVALID_MINIDUMP", "{e}");
+        assert!(matches!(e, LayoutError::Invalid(_)), "{e}");
         assert!(
             e.to_string().contains("thread 0's stack ends beyond"),
             "{e}"

@@ -1,26 +1,23 @@
-//! The few minidump structures that stripping rewrites, read as minidump-common's structs with scroll's
-//! `Pread` (little-endian), as rust-minidump reads them: header, directory, thread list, memory lists. The
-//! `minidump` crate reads dumps; it does not say where a structure lies in the file, which a rewrite needs.
+//! The ranges that stripping rewrites, from a little-endian dump read through `Read + Seek`: the directory
+//! and its entries, the thread list's stacks and contexts, the memory lists' regions.
 
-use crate::error::EnvelopeError;
-use minidump_common::format::{
+use crate::error::{invalid, LayoutError};
+use crate::format::{
     MINIDUMP_DIRECTORY, MINIDUMP_HEADER, MINIDUMP_MEMORY_DESCRIPTOR, MINIDUMP_MEMORY_DESCRIPTOR64,
-    MINIDUMP_THREAD,
+    MINIDUMP_STREAM_TYPE, MINIDUMP_THREAD,
 };
-use scroll::{ctx::TryFromCtx, Pread, LE};
+use crate::size::{DIRECTORY_ENTRY as DIR_ENTRY, HEADER as HEADER_SIZE, MEMORY64_HEAD};
+use crate::size::{MEMORY_DESCRIPTOR as MEM_DESC, THREAD as THREAD_SIZE};
+use crate::Structure;
+use crate::{list_entries, signature, Signature};
+use scroll::Endian;
 use std::io::{Read, Seek, SeekFrom};
 
-pub const THREAD_LIST: u32 = 3;
-pub const MEMORY_LIST: u32 = 5;
-pub const MEMORY64_LIST: u32 = 9;
+pub const THREAD_LIST: u32 = MINIDUMP_STREAM_TYPE::ThreadListStream as u32;
+pub const MEMORY_LIST: u32 = MINIDUMP_STREAM_TYPE::MemoryListStream as u32;
+pub const MEMORY64_LIST: u32 = MINIDUMP_STREAM_TYPE::Memory64ListStream as u32;
 /// `UnusedStream`: readers skip directory entries of this type.
-pub const UNUSED: u32 = 0;
-
-const SIGNATURE: u32 = 0x504d_444d; // "MDMP"
-const HEADER_SIZE: u64 = 32;
-pub const DIR_ENTRY: u64 = 12;
-const THREAD_SIZE: u64 = 48;
-const MEM_DESC: u64 = 16;
+pub const UNUSED: u32 = MINIDUMP_STREAM_TYPE::UnusedStream as u32;
 /// Where a `MINIDUMP_THREAD`'s stack descriptor starts (after id, suspend count, priority class and
 /// priority, u32 each, and the u64 TEB): the descriptor's RVA is what a strip patches.
 const STACK_FIELD: u64 = 24;
@@ -73,17 +70,13 @@ pub struct Reader<'a> {
     len: u64,
 }
 
-fn invalid(msg: impl Into<String>) -> EnvelopeError {
-    EnvelopeError::InvalidMinidump(msg.into())
-}
-
 impl<'a> Reader<'a> {
     pub fn new(file: &'a mut dyn Source, len: u64) -> Self {
         Reader { file, len }
     }
 
     /// `len` bytes at `offset`, which must lie inside the file.
-    pub fn bytes(&mut self, offset: u64, len: u64, what: &str) -> Result<Vec<u8>, EnvelopeError> {
+    pub fn bytes(&mut self, offset: u64, len: u64, what: &str) -> Result<Vec<u8>, LayoutError> {
         match offset.checked_add(len) {
             Some(end) if end <= self.len => {}
             _ => {
@@ -96,34 +89,19 @@ impl<'a> Reader<'a> {
         self.file
             .seek(SeekFrom::Start(offset))
             .and_then(|_| self.file.read_exact(&mut buf))
-            .map_err(|e| EnvelopeError::Io(format!("cannot read the minidump: {e}")))?;
+            .map_err(|e| LayoutError::Io(format!("cannot read the minidump: {e}")))?;
         Ok(buf)
     }
 }
 
 /// The structure `T` at `offset` in `bytes`, which the caller has checked holds it.
-fn at<'b, T>(bytes: &'b [u8], offset: u64, what: &str) -> Result<T, EnvelopeError>
-where
-    T: TryFromCtx<'b, scroll::Endian, Error = scroll::Error>,
-{
-    bytes
-        .pread_with(offset as usize, LE)
-        .map_err(|e| invalid(format!("{what}: {e}")))
-}
-
-/// Entries start after the count, or after 4 bytes of padding that some writers put there
-/// (rust-minidump accepts both; the stream's size tells which).
-fn entries_start(size: u64, count: u64, entry: u64) -> Result<u64, EnvelopeError> {
-    let body = count
-        .checked_mul(entry)
-        .ok_or_else(|| invalid("list count overflows"))?;
-    match size.checked_sub(body) {
-        Some(4) => Ok(4),
-        Some(8) => Ok(8),
-        _ => Err(invalid(format!(
-            "list of {count} entries does not fit its {size}-byte stream"
-        ))),
-    }
+fn at<'b, T: Structure<'b>>(bytes: &'b [u8], offset: u64, what: &str) -> Result<T, LayoutError> {
+    crate::read(bytes, offset, Endian::Little).ok_or_else(|| {
+        invalid(format!(
+            "{what}: a structure at offset {offset} does not fit its {} bytes",
+            bytes.len()
+        ))
+    })
 }
 
 /// A list stream's bytes, its entry count and the offset of its first entry (in those bytes).
@@ -132,7 +110,7 @@ fn list(
     s: Stream,
     entry: u64,
     what: &str,
-) -> Result<(Vec<u8>, u64, u64), EnvelopeError> {
+) -> Result<(Vec<u8>, u64, u64), LayoutError> {
     let blob = r.bytes(s.rva.into(), s.size.into(), what)?;
     if blob.len() < 4 {
         return Err(invalid(format!(
@@ -141,7 +119,12 @@ fn list(
         )));
     }
     let n = u64::from(at::<u32>(&blob, 0, what)?);
-    let at = entries_start(s.size.into(), n, entry)?;
+    let size = u64::from(s.size);
+    let at = list_entries(size, n, entry).ok_or_else(|| {
+        invalid(format!(
+            "list of {n} entries does not fit its {size}-byte stream"
+        ))
+    })?;
     Ok((blob, n, at))
 }
 
@@ -151,7 +134,7 @@ fn in_address_space(
     start: u64,
     size: u64,
     what: impl FnOnce() -> String,
-) -> Result<(), EnvelopeError> {
+) -> Result<(), LayoutError> {
     match start.checked_add(size) {
         Some(_) => Ok(()),
         None => Err(invalid(format!(
@@ -161,16 +144,16 @@ fn in_address_space(
     }
 }
 
-pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
+pub fn read(r: &mut Reader<'_>) -> Result<Layout, LayoutError> {
     if r.len < 4 {
-        return Err(EnvelopeError::NotAMinidump);
+        return Err(LayoutError::NotAMinidump);
     }
-    let sig: u32 = at(&r.bytes(0, 4, "signature")?, 0, "signature")?;
-    if sig == SIGNATURE.swap_bytes() {
-        return Err(invalid("big-endian minidumps are not supported"));
-    }
-    if sig != SIGNATURE {
-        return Err(EnvelopeError::NotAMinidump);
+    match signature(&r.bytes(0, 4, "signature")?) {
+        Signature::Minidump(Endian::Little) => {}
+        Signature::Minidump(Endian::Big) => {
+            return Err(invalid("big-endian minidumps are not supported"))
+        }
+        _ => return Err(LayoutError::NotAMinidump),
     }
     let header: MINIDUMP_HEADER = at(&r.bytes(0, HEADER_SIZE, "header")?, 0, "header")?;
     let (count, dir_rva) = (
@@ -244,13 +227,13 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
     if let Some(s) = memory64 {
         // MINIDUMP_MEMORY64_LIST: a u64 count, the u64 file offset of the first region's bytes (the others
         // follow it back to back), then the descriptors.
-        let head = r.bytes(s.rva.into(), 16, "memory64 list")?;
+        let head = r.bytes(s.rva.into(), MEMORY64_HEAD, "memory64 list")?;
         let (n, mut offset): (u64, u64) = (
             at(&head, 0, "memory64 list")?,
             at(&head, 8, "memory64 list")?,
         );
         let descs = r.bytes(
-            u64::from(s.rva) + 16,
+            u64::from(s.rva) + MEMORY64_HEAD,
             n.saturating_mul(MEM_DESC),
             "memory64 list",
         )?;
@@ -270,17 +253,4 @@ pub fn read(r: &mut Reader<'_>) -> Result<Layout, EnvelopeError> {
         }
     }
     Ok(layout)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_may_have_four_bytes_of_padding_after_the_count() {
-        assert_eq!(entries_start(4 + 2 * 16, 2, 16), Ok(4));
-        assert_eq!(entries_start(8 + 2 * 16, 2, 16), Ok(8));
-        assert!(entries_start(4, 2, 16).is_err());
-        assert!(entries_start(100, u64::MAX, 48).is_err());
-    }
 }
