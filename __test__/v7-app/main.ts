@@ -23,6 +23,7 @@ Sentry.init({
   ipcNamespace: 'sentry-ipc',
   getSessions: () => [session.defaultSession, session.fromPartition('persist:app')],
   getRendererName: (contents) => (contents.getURL().includes('settings') ? 'settings' : undefined),
+  transport: Sentry.makeElectronOfflineTransport(),
   transportOptions: { maxAgeDays: 30, maxQueueSize: 30, flushAtStartup: true },
   integrations: (defaults) => [
     ...defaults.filter((i) => i.name !== 'Screenshots'),
