@@ -16,10 +16,10 @@ import {
   type Event,
   type Profile,
 } from '@sentry/core';
-import type { WebContents } from 'electron';
 import { originOf } from '../../event/url-origin';
 import { electron } from '../electron';
 import { rendererProfileFromIpc, rendererProfilingActive } from '../integrations/renderer-profiling';
+import { appRendererName, safe } from '../integrations/shared';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -84,15 +84,8 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
 
 /** The app's name for a renderer (`getRendererName` option, as in @sentry/electron), else `renderer`. */
 function rendererName(client: Client, webContentsId: number | undefined): string {
-  const name = (client.getOptions() as { getRendererName?: (contents: WebContents) => string | undefined }).getRendererName;
-  if (!name || webContentsId === undefined) return 'renderer';
-  try {
-    const contents = electron().webContents.fromId(webContentsId);
-    return (contents && name(contents)) || 'renderer';
-  } catch (e) {
-    debug.warn('[RendererIpc] getRendererName failed; the renderer keeps its default name', e);
-    return 'renderer';
-  }
+  if (webContentsId === undefined) return 'renderer';
+  return appRendererName(client, safe(() => electron().webContents.fromId(webContentsId))) ?? 'renderer';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
