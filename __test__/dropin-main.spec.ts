@@ -84,6 +84,12 @@ test.serial('a v7 main script: default release and environment, v7 tags and cont
   const steps = spans.filter((sp) => sp.attributes['sentry.segment.id']?.value === startup?.span_id && !sp.is_segment).map(opOf);
   for (const op of ['electron.ready', 'electron.web-contents.created', 'electron.web-contents.dom-ready']) t.true(steps.includes(op), op);
 
+  // Sentry.logger is @sentry/node's (printf templates), loaded alone: a log item with the formatted message.
+  const logs = itemsOf(app).filter(([h]) => h.type === 'log').flatMap(([, b]) => b.items as Array<{ body: string; attributes: Record<string, { value: unknown }> }>);
+  const opened = logs.find((l) => l.body === 'opened 1 windows');
+  t.truthy(opened, JSON.stringify(logs.map((l) => l.body)));
+  t.is(opened?.attributes['sentry.message.template']?.value, 'opened %d windows');
+
   // Screenshots: the fake window cannot capture; said once in the debug log, and the events went on without.
   t.is(app.stdout().split('BrowserWindow.capturePage is not available').length - 1, 1);
   t.false(itemsOf(app).some(([h]) => h.type === 'attachment'));

@@ -71,6 +71,8 @@ void app.whenReady().then(async () => {
   await win.loadFile(join(ASSETS, 'crash-page.js'));
   // The light Node integrations load 500 ms after ready.
   await sleep(900);
+  // @sentry/node's logs API, printf-style (node:util's format).
+  Sentry.logger.info('opened %d windows', [1], { area: 'startup' });
   report('later', { nodeLoaded: Sentry.nodeSdkLoaded() });
 
   // Electron's net: a breadcrumb for the request (a local server answers 404).

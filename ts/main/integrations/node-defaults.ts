@@ -9,30 +9,15 @@
  * 11.x moved the file. NodeFetch needs @sentry/server-utils (~130 ms) and comes later, once the first window had
  * the main thread.
  */
-import * as path from 'node:path';
 import { consoleIntegration as coreConsoleIntegration, debug, type Client, type Event, type EventHint, type Integration } from '@sentry/core';
 import { electron } from '../electron';
-import { nodeSdk } from '../node-sdk';
+import { fromNodeFile, nodeSdk } from '../node-sdk';
 import { safe } from './shared';
 
 /** After `ready`, this long before the light Node integrations load: the app's first window comes first. */
 const LOAD_AFTER_READY_MS = 500;
 /** … and before NodeFetch, the heavy one. */
 const HEAVY_LOAD_AFTER_READY_MS = 3000;
-
-type NodeSdk = ReturnType<typeof nodeSdk>;
-
-/** `name` from @sentry/node's file `file` (relative to its CommonJS entry), else from the whole package. */
-function fromNodeFile<N extends keyof NodeSdk>(file: string, name: N): NodeSdk[N] {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(path.dirname(require.resolve('@sentry/node')), file)) as Partial<NodeSdk>;
-    if (typeof mod[name] === 'function') return mod[name] as NodeSdk[N];
-  } catch {
-    // moved or bundled: the package has it
-  }
-  return nodeSdk()[name];
-}
 
 /**
  * An integration named `name` whose work is done by `create()`'s, created and set up once @sentry/node is loaded.
@@ -86,9 +71,9 @@ export function nodeConsoleIntegration(): Integration {
 export function nodeDefaultIntegrations(): Integration[] {
   return [
     nodeConsoleIntegration(),
-    deferredNodeIntegration('NodeFetch', () => fromNodeFile('integrations/node-fetch/index.js', 'nativeNodeFetchIntegration')(), HEAVY_LOAD_AFTER_READY_MS),
-    deferredNodeIntegration('ContextLines', () => fromNodeFile('integrations/contextlines.js', 'contextLinesIntegration')()),
-    deferredNodeIntegration('LocalVariablesAsync', () => fromNodeFile('integrations/local-variables/index.js', 'localVariablesIntegration')()),
-    deferredNodeIntegration('Context', () => fromNodeFile('integrations/context.js', 'nodeContextIntegration')({ cloudResource: false })),
+    deferredNodeIntegration('NodeFetch', () => fromNodeFile('integrations/node-fetch/index.js', 'nativeNodeFetchIntegration', nodeSdk).nativeNodeFetchIntegration(), HEAVY_LOAD_AFTER_READY_MS),
+    deferredNodeIntegration('ContextLines', () => fromNodeFile('integrations/contextlines.js', 'contextLinesIntegration', nodeSdk).contextLinesIntegration()),
+    deferredNodeIntegration('LocalVariablesAsync', () => fromNodeFile('integrations/local-variables/index.js', 'localVariablesIntegration', nodeSdk).localVariablesIntegration()),
+    deferredNodeIntegration('Context', () => fromNodeFile('integrations/context.js', 'nodeContextIntegration', nodeSdk).nodeContextIntegration({ cloudResource: false })),
   ];
 }
