@@ -38,6 +38,13 @@ demoTest('the demo crashes an Electron renderer natively and shows what the embe
   t.regex(out, /^minidump: +\d+ bytes, sha256 matches the dump Crashpad wrote$/m);
   t.regex(out, /^dump streams: +(CrashpadInfo \+ MiscInfo|MiscInfo \+ CrashpadInfo), no Linux \/proc streams \(\d+ streams\)$/m, "written by Crashpad's own handler");
   t.regex(out, /^encoding: +gzip$/m);
+  // Then main's own native crash, reported at once by the crash sender: the app is not started again.
+  t.regex(out, /^main crash: +main process \d+ crashed natively \(SIGSEGV\), after setting demo\.main$/m);
+  t.regex(out, /^main event: +[0-9a-f]{32}, from the crash sender, without a restart$/m);
+  t.regex(out, /^main exc: +SIGSEGV: /m);
+  t.regex(out, /^main process: +browser$/m);
+  t.regex(out, /^demo\.main: +main-process$/m);
+  t.regex(out, /^main dump: +\d+ bytes, (CrashpadInfo \+ MiscInfo|MiscInfo \+ CrashpadInfo), no Linux \/proc streams/m, "a minidump written by Crashpad");
 });
 
 demoTest('with SENTRY_DSN the demo sends there instead', async (t) => {
@@ -46,6 +53,9 @@ demoTest('with SENTRY_DSN the demo sends there instead', async (t) => {
   const out = await demo({ SENTRY_DSN: receiver.dsn });
   t.log(out);
   t.regex(out, /^destination: +127\.0\.0\.1:\d+ \(SENTRY_DSN\)$/m);
+  t.regex(out, /^main sender: +Sent$/m, "main's crash delivered by the crash sender");
+  const mainCrash = receiver.envelopes.flatMap((e) => e.items).find((i) => i.type === 'event' && (i.payload as Event).tags?.['event.process'] === 'browser');
+  t.is((mainCrash?.payload as Event | undefined)?.tags?.['demo.main'], 'main-process');
   const eventId = /^event id: +([0-9a-f]{32})$/m.exec(out)?.[1];
   const crash = receiver.envelopes.find((e) => e.headers.event_id === eventId);
   t.truthy(crash, 'the crash envelope arrived at the DSN');

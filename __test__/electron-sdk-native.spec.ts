@@ -111,7 +111,8 @@ crashTest('policy omit: the event alone, and the mechanism does not claim a mini
 
 crashTest('a main-process crash is reported at the next start, with the crashed run\'s release', async (t) => {
   const userData = scratch(t);
-  const first = await runSdkApp(t, { sdk: { symbolPaths: SYMBOL_PATHS }, mainTags: { 'run.tag': 'first-run' } }, { userData, version: '1.0.0' });
+  // Without the crash sender, whose report at once electron-sdk-main-crash.spec.ts covers: this is the next-launch path.
+  const first = await runSdkApp(t, { sdk: { symbolPaths: SYMBOL_PATHS, mainCrashSender: false }, mainTags: { 'run.tag': 'first-run' } }, { userData, version: '1.0.0' });
   await first.app.waitForMessage((m) => m.type === 'ready', 30_000);
   await new Promise((r) => setTimeout(r, 1500)); // the run's scope is persisted (debounced 1 s)
   first.app.send({ cmd: 'crash-main' });

@@ -11,6 +11,7 @@ import { cleanEnv, PACKAGE, REPO, scratch, TARGET } from './helpers/package-layo
 const target = process.env.PACK_TEST_TARGET || TARGET;
 const platformDir = join(REPO, 'npm', target);
 const binaryName = `sentry-electron-native.${target}.node`;
+const SENDER_NAME = target.startsWith('win32') ? 'sentry-electron-sender.exe' : 'sentry-electron-sender';
 // The budget for one architecture's release build; a universal binary holds two.
 const SIZE_BUDGET = (target.endsWith('-universal') ? 2 : 1) * 6_000_000;
 
@@ -86,7 +87,7 @@ test(`packed tarballs install with no Rust and no registry, then parse a real du
   const main = pack('.', dir, env);
   t.false(main.files.some((f) => f.endsWith('.node')), 'the main package carries no binary');
   const platform = pack(`./npm/${target}`, dir, env);
-  t.deepEqual(platform.files.sort(), ['package.json', binaryName].sort());
+  t.deepEqual(platform.files.sort(), ['package.json', binaryName, SENDER_NAME].sort(), 'the addon and the crash sender beside it');
   // The runtime dependencies (and theirs), packed from the copies already installed here.
   const dependencies = runtimeDependencyDirs().map((d) => pack(d, dir, env).tarball);
 

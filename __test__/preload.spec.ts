@@ -78,17 +78,19 @@ test('the default preload exposes the bridge under the default key and forwards 
   world.load(PRELOAD);
   t.deepEqual([...world.exposed.keys()], [bridgeKey(DEFAULT_NAMESPACE)]);
   const bridge = world.exposed.get(bridgeKey(DEFAULT_NAMESPACE))!;
-  t.deepEqual(Object.keys(bridge).sort(), ['sendEnvelope', 'sendScope']);
+  t.deepEqual(Object.keys(bridge).sort(), ['sendEnvelope', 'sendScope', 'sendStatus']);
 
   bridge.sendEnvelope('{"event_id":"x"}\n');
   // Bytes of the preload's own realm, as contextBridge copies them into the isolated world.
   bridge.sendEnvelope(runInNewContext('new Uint8Array([1, 2, 3])', world.global));
   bridge.sendScope('{"v":1}');
-  t.is(world.sent.length, 3);
+  bridge.sendStatus('{"v":1,"status":"alive"}');
+  t.is(world.sent.length, 4);
   t.deepEqual(world.sent[0], [channelName(DEFAULT_NAMESPACE, 'envelope'), ['{"event_id":"x"}\n']]);
   t.is(world.sent[1]![0], channelName(DEFAULT_NAMESPACE, 'envelope'));
   t.deepEqual([...(world.sent[1]![1][0] as Uint8Array)], [1, 2, 3]);
   t.deepEqual(world.sent[2], [channelName(DEFAULT_NAMESPACE, 'scope'), ['{"v":1}']]);
+  t.deepEqual(world.sent[3], [channelName(DEFAULT_NAMESPACE, 'status'), ['{"v":1,"status":"alive"}']]);
 });
 
 test('the bridge forwards nothing structured and nothing over the caps', (t) => {
@@ -103,6 +105,8 @@ test('the bridge forwards nothing structured and nothing over the caps', (t) => 
   bridge.sendScope({ v: 1 });
   bridge.sendScope(runInNewContext('new Uint8Array([123, 125])', world.global));
   bridge.sendScope(JSON.stringify({ v: 1, extra: { big: 'x'.repeat(LIMITS.scopeBytes) } }));
+  bridge.sendStatus({ v: 1, status: 'alive' });
+  bridge.sendStatus('x'.repeat(LIMITS.statusBytes + 1));
   t.deepEqual(world.sent, []);
 });
 

@@ -7,22 +7,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NAMESPACE, KEY_GLOBAL, bridgeKey, validateEnvelopePayload } from '../ts/common/ipc';
-import type { ChromiumLauncher } from './electron-host/chromium';
-import { CHROMIUM_MISSING, PRELOAD, PRELOAD_NAMESPACED, Session, sleep, startLauncher } from './electron-host/chromium-harness';
+import { PRELOAD, PRELOAD_NAMESPACED, Session, sleep, chromiumSpec } from './electron-host/chromium-harness';
 
-const chromiumTest = CHROMIUM_MISSING ? test.skip : test.serial;
-if (CHROMIUM_MISSING) test.skip(`renderer capture in Chromium: ${CHROMIUM_MISSING}`, () => {});
-
-let launcher: ChromiumLauncher | undefined;
-test.before(async () => {
-  launcher = await startLauncher();
-});
-test.after.always(async () => {
-  await launcher?.close();
-});
+const { chromiumTest, launcher } = chromiumSpec(test, 'renderer capture');
 
 chromiumTest('Classic: a thrown error, an unhandled rejection and console breadcrumbs reach main through the bridge', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], contextIsolation: true, sandbox: true });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], contextIsolation: true, sandbox: true });
   try {
     // The page sees the bridge and nothing else of Electron or Node.
     t.deepEqual(await page.run(`[typeof require, typeof process, typeof ipcRenderer, typeof globalThis[${JSON.stringify(bridgeKey(DEFAULT_NAMESPACE))}]]`), [
@@ -56,7 +46,7 @@ chromiumTest('Classic: a thrown error, an unhandled rejection and console breadc
 });
 
 chromiumTest('Protocol: without a preload, envelopes and scope go to the privileged scheme with the page key', async (t) => {
-  const page = await Session.open(launcher!, { privilegedSchemes: [DEFAULT_NAMESPACE] });
+  const page = await Session.open(launcher(), { privilegedSchemes: [DEFAULT_NAMESPACE] });
   try {
     // Main writes the key when the DOM is ready, after the SDK started: what the page sent meanwhile waited for it.
     await sleep(150);
@@ -81,7 +71,7 @@ chromiumTest('a custom namespace: hookupIpc(ns) in the preload and init({ ipcNam
   const dir = mkdtempSync(join(tmpdir(), 'preload-'));
   const preload = join(dir, 'preload.js');
   writeFileSync(preload, `${readFileSync(PRELOAD_NAMESPACED, 'utf8')}\n;module.exports.hookupIpc('my-app');\n`);
-  const page = await Session.open(launcher!, { preloads: [preload], init: { ipcNamespace: 'my-app' }, namespaces: ['my-app', DEFAULT_NAMESPACE] });
+  const page = await Session.open(launcher(), { preloads: [preload], init: { ipcNamespace: 'my-app' }, namespaces: ['my-app', DEFAULT_NAMESPACE] });
   try {
     t.deepEqual(await page.run(`[typeof globalThis[${JSON.stringify(bridgeKey('my-app'))}], typeof globalThis[${JSON.stringify(bridgeKey(DEFAULT_NAMESPACE))}]]`), [
       'object',
@@ -98,7 +88,7 @@ chromiumTest('a custom namespace: hookupIpc(ns) in the preload and init({ ipcNam
 });
 
 chromiumTest('neither path: the page keeps working and is told once, on the console', async (t) => {
-  const page = await Session.open(launcher!, { before: `globalThis[${JSON.stringify(KEY_GLOBAL)}] = 'k';` });
+  const page = await Session.open(launcher(), { before: `globalThis[${JSON.stringify(KEY_GLOBAL)}] = 'k';` });
   try {
     await page.run(`SentryElectronRenderer.captureMessage('nowhere to go'); SentryElectronRenderer.captureMessage('still nowhere'); 1`);
     const deadline = Date.now() + 5000;

@@ -5,19 +5,9 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { LIMITS, validateScopePayload, type ScopeUpdate } from '../ts/common/ipc';
-import type { ChromiumLauncher } from './electron-host/chromium';
-import { CHROMIUM_MISSING, PRELOAD, Session, sleep, startLauncher } from './electron-host/chromium-harness';
+import { PRELOAD, Session, sleep, chromiumSpec } from './electron-host/chromium-harness';
 
-const chromiumTest = CHROMIUM_MISSING ? test.skip : test.serial;
-if (CHROMIUM_MISSING) test.skip(`renderer scope batches in Chromium: ${CHROMIUM_MISSING}`, () => {});
-
-let launcher: ChromiumLauncher | undefined;
-test.before(async () => {
-  launcher = await startLauncher();
-});
-test.after.always(async () => {
-  await launcher?.close();
-});
+const { chromiumTest, launcher } = chromiumSpec(test, 'renderer scope batches');
 
 /** Every scope batch from `from` on, each checked by main's validator (a rejected batch fails the test). */
 function batches(t: ExecutionContext, page: Session, from = 0): ScopeUpdate[] {
@@ -37,7 +27,7 @@ async function nextBatch(t: ExecutionContext, page: Session, from: number, what:
 }
 
 chromiumTest('scope changes arrive batched, only what changed, breadcrumbs only once', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], init: { scopeBatchMs: 50 } });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], init: { scopeBatchMs: 50 } });
   try {
     // The first batch of a page tells main to forget what an earlier page of this web contents set.
     const first = await nextBatch(t, page, 0, 'first batch', (u) => u.clear === true);
@@ -84,7 +74,7 @@ chromiumTest('scope changes arrive batched, only what changed, breadcrumbs only 
 });
 
 chromiumTest('a batch leaves before the event captured in it, and main sees the tag on both', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], init: { scopeBatchMs: 2000 } });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], init: { scopeBatchMs: 2000 } });
   try {
     await page.waitFor(t, 'first batch', (m) => m.kind === 'scope');
     const from = page.received.length;
@@ -101,7 +91,7 @@ chromiumTest('a batch leaves before the event captured in it, and main sees the 
 });
 
 chromiumTest('a burst larger than one batch is split within the caps, nothing lost', async (t) => {
-  const page = await Session.open(launcher!, { preloads: [PRELOAD], init: { maxBreadcrumbs: 100, scopeBatchMs: 50 } });
+  const page = await Session.open(launcher(), { preloads: [PRELOAD], init: { maxBreadcrumbs: 100, scopeBatchMs: 50 } });
   try {
     await page.waitFor(t, 'first batch', (m) => m.kind === 'scope');
     const from = page.received.length;

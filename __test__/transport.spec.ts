@@ -1,4 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { endpointFromDsn, makeNativeTransport, RateLimiter, type NativeTransportOptions } from '../ts/transport';
 import { startReceiver, type Receiver } from '../ts/receiver';
 import { crashEnvelope, dropRecorder, eventEnvelope, messages, scratchDir, sleep, transactionEnvelope } from './helpers/transport';
@@ -54,10 +56,15 @@ test('429 with X-Sentry-Rate-Limits: no request for that category before its dea
 });
 
 test('a crash envelope rate-limited before sending waits in the queue and goes once the limit ends', async (t) => {
-  const { receiver, transport } = await setup(t, { queueDir: scratchDir(t) });
+  const queueDir = scratchDir(t);
+  const { receiver, transport } = await setup(t, { queueDir });
   receiver.setBehaviour({ kind: '429', retryAfter: 1, rateLimits: '1:error:organization' }, { times: 1 });
   await transport.send(eventEnvelope('limited'));
   const start = Date.now();
+  // The deadlines are kept beside the queue for the crash sender (crates/crash-sender), which honours them.
+  await sleep(100);
+  const kept = JSON.parse(readFileSync(join(queueDir, 'rate-limits.json'), 'utf8')) as Record<string, number>;
+  t.true(kept.error! > start && kept.error! <= start + 1_100, JSON.stringify(kept));
   await transport.send(crashEnvelope('crash', 1000));
   t.is((await transport.queue!.list()).length, 1);
   await receiver.waitForEnvelopes(1, 5_000);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the addon with napi-rs and puts it where the loader (ts/native/load.ts) looks: the platform package
 // folder npm/<target>/ (what gets published) and, for this machine's own target, prebuilds/<platform>-<arch>/
-// (what node-gyp-build finds in a checkout or a vendored install).
+// (what node-gyp-build finds in a checkout or a vendored install); the crash sender executable goes beside it.
 //
 //   node scripts/build-native.mjs [--debug] [--target <rust triple>] [other `napi build` flags]
 //
@@ -41,12 +41,27 @@ execFileSync(
 
 const built = join(root, outDir, `sentry-electron-native.${target.name}.node`);
 console.log(`addon ready: ${built}`);
+
+// The crash sender (crates/crash-sender), an executable shipped beside the addon: ts/main/native-crashes/sender.ts
+// looks for it in the addon's folder. Cross builds go through cargo-zigbuild, as napi's `-x` does.
+const senderName = target.os === 'win32' ? 'sentry-electron-sender.exe' : 'sentry-electron-sender';
+const cross = passThrough.includes('-x') || passThrough.includes('--cross-compile');
+execFileSync(
+  'cargo',
+  [cross ? 'zigbuild' : 'build', '-p', 'crash-sender', '--bin', 'sentry-electron-sender', '--target', triple, ...(release ? ['--release'] : [])],
+  { cwd: root, stdio: 'inherit' },
+);
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const sender = join(outDir, senderName);
+copyFileSync(join(targetDir, triple, release ? 'release' : 'debug', senderName), join(root, sender));
+console.log(`crash sender ready: ${join(root, sender)}`);
 if (triple !== hostTriple) process.exit(0);
 
 const prebuildDir = join(root, 'prebuilds', `${target.os}-${target.cpu}`);
 mkdirSync(prebuildDir, { recursive: true });
 const tag = { glibc: 'glibc', musl: 'musl' }[target.libc] ?? '';
 copyFileSync(built, join(prebuildDir, ['node', 'napi', tag, 'node'].filter(Boolean).join('.')));
+copyFileSync(join(root, sender), join(prebuildDir, senderName));
 
 // In this checkout the platform package is npm/<target>/ itself, linked the way a workspace would be (npm
 // refuses workspaces whose os/cpu differ from the host's). It replaces whatever `npm ci` fetched under that

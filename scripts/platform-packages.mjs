@@ -41,7 +41,10 @@ export function platformTargets(pkg = readJson(join(ROOT, 'package.json'))) {
   });
 }
 
-/** npm/<name>/package.json: the binary and the platform fields npm installs it by. */
+/** The crash sender executable (crates/crash-sender) each platform package ships beside its addon. */
+export const senderFile = (t) => (t.os === 'win32' ? 'sentry-electron-sender.exe' : 'sentry-electron-sender');
+
+/** npm/<name>/package.json: the binaries and the platform fields npm installs them by. */
 function platformManifest(pkg, t) {
   const file = `${pkg.napi.binaryName}.${t.name}.node`;
   return {
@@ -52,7 +55,7 @@ function platformManifest(pkg, t) {
     // npm publish --provenance checks that repository.url names the repository the workflow runs in.
     ...(pkg.repository ? { repository: pkg.repository } : {}),
     main: file,
-    files: [file],
+    files: [file, senderFile(t)],
     os: [t.os],
     ...(t.cpu ? { cpu: [t.cpu] } : {}),
     ...(t.libc ? { libc: [t.libc] } : {}),

@@ -3,7 +3,7 @@
  * every message from the page, over IPC or the protocol, and answers the protocol like main does), and bounded
  * waits that fail with the page's console in the message.
  */
-import type { ExecutionContext } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 import { readFileSync } from 'node:fs';
 import { parseEnvelope, type Event } from '@sentry/core';
 import { DEFAULT_NAMESPACE, parseProtocolUrl, type MessageKind } from '../../ts/common/ipc';
@@ -30,6 +30,8 @@ export interface Received {
 export interface PageOptions {
   /** Options for `SentryElectronRenderer.init`, as JSON. */
   init?: Record<string, unknown>;
+  /** The page's own init script instead (for options JSON cannot carry, such as integrations). */
+  initScript?: string;
   preloads?: string[];
   privilegedSchemes?: string[];
   contextIsolation?: boolean;
@@ -54,7 +56,7 @@ export class Session {
       `<!doctype html><html><head><meta charset="utf-8"><title>renderer</title>
 <script>${options.before ?? ''}</script>
 <script src="/bundle.js"></script>
-<script>SentryElectronRenderer.init(${JSON.stringify(options.init ?? {})});</script>
+<script>${options.initScript ?? `SentryElectronRenderer.init(${JSON.stringify(options.init ?? {})});`}</script>
 </head><body><p>renderer under test</p></body></html>`,
     );
     const namespaces = options.namespaces ?? [DEFAULT_NAMESPACE];
@@ -72,14 +74,14 @@ export class Session {
       const dot = channel.lastIndexOf('.');
       const namespace = channel.slice(0, dot);
       const kind = channel.slice(dot + 1);
-      if (!namespaces.includes(namespace) || (kind !== 'envelope' && kind !== 'scope')) return;
+      if (!namespaces.includes(namespace) || (kind !== 'envelope' && kind !== 'scope' && kind !== 'status')) return;
       session.received.push({ via: 'ipc', kind, namespace, payload: args[0] as string | Uint8Array, at: Date.now() });
     });
     renderer.onProtocolRequest(async (req) => {
       const namespace = req.url.slice(0, req.url.indexOf(':'));
       const target = namespaces.includes(namespace) ? parseProtocolUrl(namespace, req.url) : undefined;
       if (!target || req.method !== 'POST') return { status: 404 };
-      const payload = target.kind === 'scope' ? Buffer.from(req.body).toString('utf8') : new Uint8Array(req.body);
+      const payload = target.kind !== 'envelope' ? Buffer.from(req.body).toString('utf8') : new Uint8Array(req.body);
       session.received.push({ via: 'protocol', kind: target.kind, namespace, payload, key: target.key, at: Date.now() });
       return { status: 200 };
     });
@@ -135,4 +137,21 @@ export function sleep(ms: number): Promise<void> {
 /** Starts the launcher for one spec file; `undefined` (and the specs skip) when Chromium is absent. */
 export async function startLauncher(): Promise<ChromiumLauncher | undefined> {
   return CHROMIUM_MISSING ? undefined : ChromiumLauncher.start();
+}
+
+/**
+ * What every Chromium spec sets up: one browser for the file (started before its tests, closed after them, even
+ * when one fails), tests that run one at a time in it, and one skipped test that says `what` and why when Chromium
+ * cannot run here.
+ */
+export function chromiumSpec(test: TestFn, what: string) {
+  if (CHROMIUM_MISSING) test.skip(`${what} in Chromium: ${CHROMIUM_MISSING}`, () => {});
+  let launcher: ChromiumLauncher | undefined;
+  test.before(async () => {
+    launcher = await startLauncher();
+  });
+  test.after.always(async () => {
+    await launcher?.close();
+  });
+  return { chromiumTest: CHROMIUM_MISSING ? test.skip : test.serial, launcher: () => launcher! };
 }

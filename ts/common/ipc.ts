@@ -14,8 +14,12 @@
 /** The namespace used when the app names none: the IPC channel prefix and the custom scheme. */
 export const DEFAULT_NAMESPACE = 'sentry-ipc';
 
-/** The message kinds: an envelope from the renderer's Sentry client, or a batch of scope changes. */
-export type MessageKind = 'envelope' | 'scope';
+/**
+ * The message kinds: an envelope from the renderer's Sentry client, a batch of scope changes, or a heartbeat of the
+ * renderer's event loop (`eventLoopBlockIntegration` in the page, read by main's `rendererEventLoopBlockIntegration`;
+ * its content is ./renderer-status.ts's).
+ */
+export type MessageKind = 'envelope' | 'scope' | 'status';
 
 /**
  * The global the preload exposes in the page's world, one per namespace (`contextBridge.exposeInMainWorld` takes
@@ -35,6 +39,8 @@ export const LIMITS = {
   envelopeBytes: 1024 * 1024,
   /** One batch of scope changes. */
   scopeBytes: 64 * 1024,
+  /** One event-loop heartbeat (./renderer-status.ts checks what it holds). */
+  statusBytes: 4000,
   /** Breadcrumbs in one scope batch; more are cut from the oldest. */
   breadcrumbsPerBatch: 100,
   /** Keys of tags / extra / contexts in one batch. */
@@ -64,7 +70,7 @@ export function protocolUrl(namespace: string, kind: MessageKind, key: string | 
 export function parseProtocolUrl(namespace: string, url: string): { kind: MessageKind; key: string } | undefined {
   const prefix = `${namespace}://`;
   if (!url.startsWith(prefix)) return undefined;
-  const m = /^(envelope|scope)\/?([A-Za-z0-9_-]{0,64})\/?$/.exec(url.slice(prefix.length));
+  const m = /^(envelope|scope|status)\/?([A-Za-z0-9_-]{0,64})\/?$/.exec(url.slice(prefix.length));
   if (!m) return undefined;
   return { kind: m[1] as MessageKind, key: m[2] ?? '' };
 }
@@ -73,6 +79,8 @@ export function parseProtocolUrl(namespace: string, url: string): { kind: Messag
 export interface IpcBridge {
   sendEnvelope(envelope: string | Uint8Array): void;
   sendScope(json: string): void;
+  /** Absent in a bridge from an older preload; the page then sends no heartbeats over IPC. */
+  sendStatus?(json: string): void;
 }
 
 /** The scope changes a renderer sends: only what changed since its last batch (breadcrumbs: only the new ones). */

@@ -1,6 +1,6 @@
 /**
  * The renderer's liveness message of RendererEventLoopBlock, as @sentry/electron 7's renderer sends it on its
- * `status` channel: `{ status: 'alive' | 'visible' | 'hidden', config: { anrThreshold, pollInterval,
+ * `status` channel (./ipc.ts's `status` kind): `{ status: 'alive' | 'visible' | 'hidden', config: { anrThreshold, pollInterval,
  * captureStackTrace } }`, every `pollInterval` ms while the renderer's loop turns. Validated here, once, for main
  * (a renderer is untrusted: a threshold of 0 or a huge payload must not make main busy).
  */
@@ -14,9 +14,6 @@ export interface RendererStatus {
 
 /** Thresholds and poll intervals outside these bounds are refused. */
 export const STATUS_BOUNDS = { minMs: 50, maxMs: 10 * 60 * 1000 } as const;
-
-/** The status channel's suffix (`<namespace>.status`), beside ./ipc.ts's `envelope` and `scope`. */
-export const STATUS_KIND = 'status';
 
 const inBounds = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= STATUS_BOUNDS.minMs && v <= STATUS_BOUNDS.maxMs;
 

@@ -50,6 +50,10 @@ export function processTag(ptype: string | null): string {
 export function nativeCrashEvent(facts: CrashFacts): Event {
   const { report } = facts;
   const event = eventFromReport(report);
+  // Crashpad's report id is a UUID: as the event id, an envelope of this crash sent twice (by the crash sender and
+  // then by the next launch, should the sender die between its queue write and its ledger entry) is one event.
+  const reportHex = report.crashpad?.reportId.replace(/-/g, '').toLowerCase();
+  if (reportHex && /^[0-9a-f]{32}$/.test(reportHex)) event.event_id = reportHex;
   const ptype = report.processType ?? 'browser';
   event.tags = { ...event.tags, 'event.process': processTag(report.processType), 'event.environment': 'native' };
   const annotations = boundedAnnotations(report.crashpad?.simpleAnnotations ?? {});

@@ -67,6 +67,11 @@ export interface ElectronMainOptions
   spotlight?: boolean | string;
   /** Time `before-quit` waits for pending sends and queue writes (default 2000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Report a native crash of the main process at once, from a small helper executable that outlives main (default
+   * `true`); `false` leaves main's crashes to the next launch, as when the helper is missing or cannot start.
+   */
+  mainCrashSender?: boolean;
   /** Transport options passed through (proxy, headers, size limits …; @sentry/electron 7's offline options too). */
   transportOptions?: Partial<NativeTransportOptions> & Record<string, unknown>;
 }

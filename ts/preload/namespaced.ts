@@ -69,6 +69,7 @@ export function hookupIpc(namespace: string = DEFAULT_NAMESPACE): void {
 function makeBridge(namespace: string): IpcBridge {
   const envelopeChannel = channelName(namespace, 'envelope');
   const scopeChannel = channelName(namespace, 'scope');
+  const statusChannel = channelName(namespace, 'status');
   // The checks here only save a useless trip: main validates everything again and trusts nothing from a renderer.
   return {
     sendEnvelope(envelope: string | Uint8Array): void {
@@ -77,6 +78,9 @@ function makeBridge(namespace: string): IpcBridge {
     },
     sendScope(json: string): void {
       if (typeof json === 'string' && json.length <= LIMITS.scopeBytes) ipcRenderer.send(scopeChannel, json);
+    },
+    sendStatus(json: string): void {
+      if (typeof json === 'string' && json.length <= LIMITS.statusBytes) ipcRenderer.send(statusChannel, json);
     },
   };
 }

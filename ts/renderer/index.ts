@@ -1,133 +1,170 @@
 /**
- * The Sentry SDK for an Electron renderer (a page), built on `@sentry/browser`:
+ * The Sentry SDK for an Electron renderer (a page), built on `@sentry/browser` 11, with the names and call shapes of
+ * `@sentry/electron/renderer` 7:
  *
  *   import * as Sentry from '@acme/sentry-electron-native/renderer';
- *   Sentry.init({ ipcNamespace: 'sentry-ipc' });    // no DSN: main owns it
+ *   Sentry.init({ ipcNamespace: 'sentry-ipc' });                 // no DSN: main owns it
+ *   Sentry.init({ integrations: [Sentry.browserTracingIntegration()] }, reactInit);  // a framework SDK's init
  *
  * The browser SDK does the capturing (errors, unhandled rejections, console and DOM breadcrumbs, linked errors,
- * dedupe, …); this module only changes where things go. Envelopes are forwarded to main (see ./transport and
- * ./link) and scope changes follow in batches (./scope-sync), because main also reports what no page can: the
- * renderer's own native crash, with that renderer's tags and breadcrumbs. Release-health sessions are main's (one
- * per app run, not one per page), so the browser's session integration is always left out.
+ * dedupe, tracing, replay, feedback, …); this module only changes where things go. Envelopes are forwarded to main
+ * (./transport, ./link) and scope changes follow in batches (./scope-to-main), because main also reports what no
+ * page can: the renderer's own native crash, with that renderer's tags and breadcrumbs. Release-health sessions
+ * are main's (one per app run, not one per page), so the browser's session integration is always left out.
  *
  * Works with contextIsolation and sandbox on: the page needs nothing from Node or Electron, only the preload's
  * bridge (Classic) or main's privileged scheme and the key main writes into the page (Protocol).
+ *
+ * Everything below the SDK's own names is the browser SDK's, unchanged: one Sentry carrier per page, so these
+ * reach the renderer's client. The list is @sentry/electron 7's (__test__/dropin-names-renderer.spec.ts holds it
+ * to theirs).
  */
-import { init as browserInit, getDefaultIntegrations as browserDefaultIntegrations, type BrowserOptions } from '@sentry/browser';
+export { getDefaultIntegrations, init, type ElectronRendererOptions, type RendererOptions } from './sdk';
+export { makeRendererTransport } from './transport';
+export { scopeToMainIntegration } from './scope-to-main';
+export { defaultStackParser } from './stack-parse';
+export { eventLoopBlockIntegration } from './event-loop-block';
+export * from './ai';
+export { SEMANTIC_ATTRIBUTE_SENTRY_SOURCE, inboundFiltersIntegration, showReportDialog } from './renamed';
 export * from '../common/scope-setters';
-import { consoleSandbox, getClient, type Client, type Integration } from '@sentry/core';
-import { DEFAULT_NAMESPACE, isValidNamespace } from '../common/ipc';
-import { linkToMain } from './link';
-import { ScopeSync } from './scope-sync';
-import { PLACEHOLDER_DSN, makeRendererTransport } from './transport';
+export { DEFAULT_NAMESPACE } from '../common/ipc';
 
-export interface RendererOptions extends Omit<BrowserOptions, 'dsn' | 'transport'> {
-  /** The IPC namespace main and the preload use (`init({ ipcNamespace })` in main, `hookupIpc(ns)` in the preload). */
-  ipcNamespace?: string;
-  /** How long scope changes are coalesced before one batch goes to main, in milliseconds. Default 50. */
-  scopeBatchMs?: number;
-  /** Ignored: main sends everything with its own DSN. Accepted so that shared option objects need no editing. */
-  dsn?: string;
-}
-
-/** Where this page's SDK state lives: on the window, so that two copies of the SDK (a bundle and the IIFE) meet. */
-const STATE = Symbol.for('@acme/sentry-electron-native/renderer');
-type State = { namespace: string; sync: ScopeSync };
-type Holder = { [STATE]?: State };
-
-/** The browser SDK's defaults for a renderer: everything but release-health sessions. */
-export function getDefaultIntegrations(options: RendererOptions = {}): Integration[] {
-  return withoutSessions(browserDefaultIntegrations(options as BrowserOptions));
-}
-
-/**
- * Starts the renderer SDK. Safe to call more than once: later calls keep the first client (with contextIsolation
- * off, a preload and the page may both call it) and say so on the console.
- */
-export function init(options: RendererOptions = {}): Client | undefined {
-  const holder = globalThis as Holder;
-  const existing = holder[STATE];
-  if (existing) {
-    warn(`init() was already called in this page (namespace "${existing.namespace}"); this call is ignored.`);
-    return getClient();
-  }
-  const { ipcNamespace, scopeBatchMs, dsn: _ignoredDsn, ...browserOptions } = options;
-  const namespace = ipcNamespace ?? DEFAULT_NAMESPACE;
-  if (!isValidNamespace(namespace)) {
-    warn(`ipcNamespace ${JSON.stringify(namespace)} is not a valid namespace (lowercase letter, then a-z 0-9 + . -); Sentry is off in this page.`);
-    return undefined;
-  }
-
-  const link = linkToMain(namespace);
-  const sync = new ScopeSync((json) => void link.send('scope', json), {
-    windowMs: scopeBatchMs,
-    depth: browserOptions.normalizeDepth,
-    maxBreadth: browserOptions.normalizeMaxBreadth,
-  });
-  holder[STATE] = { namespace, sync };
-
-  const userIntegrations = browserOptions.integrations;
-  const client = browserInit({
-    ...browserOptions,
-    dsn: PLACEHOLDER_DSN,
-    transport: makeRendererTransport(link, () => sync.flush()),
-    // Main reports dropped events for the whole app; a renderer's reports would be sent to the placeholder.
-    sendClientReports: false,
-    // An Electron page is the app's own, even when Chromium extension APIs are around.
-    skipBrowserExtensionCheck: browserOptions.skipBrowserExtensionCheck ?? true,
-    defaultIntegrations: browserOptions.defaultIntegrations ?? getDefaultIntegrations(options),
-    // Applied last so that no list (defaults, user array, user function) brings sessions back in.
-    integrations: (defaults) =>
-      withoutSessions(
-        typeof userIntegrations === 'function' ? userIntegrations(defaults) : [...defaults, ...(userIntegrations ?? [])],
-      ),
-  });
-
-  if (client) {
-    sync.start();
-    client.on('close', () => sync.stop());
-  }
-  return client;
-}
-
-function withoutSessions(integrations: Integration[] | Integration): Integration[] {
-  return (Array.isArray(integrations) ? integrations : [integrations]).filter((i) => i.name !== 'BrowserSession');
-}
-
-function warn(message: string): void {
-  consoleSandbox(() => console.warn(`[sentry-electron-native] ${message}`));
-}
-
-// What apps call after init(), straight from the browser SDK: one Sentry hub per page, so these reach our client.
 export {
   addBreadcrumb,
   addEventProcessor,
   addIntegration,
+  bindScopeToEmitter,
   breadcrumbsIntegration,
   browserApiErrorsIntegration,
+  BrowserClient,
+  browserProfilingIntegration,
+  browserSessionIntegration,
+  browserTracingIntegration,
+  buildLaunchDarklyFlagUsedHandler,
+  captureConsoleIntegration,
   captureEvent,
   captureException,
   captureFeedback,
   captureMessage,
-  close,
-  consoleIntegration,
+  captureSession,
+  chromeStackLineParser,
+  consoleLoggingIntegration,
+  contextLinesIntegration,
+  continueTrace,
+  createConsolaReporter,
+  createTransport,
+  createUserFeedbackEnvelope,
   dedupeIntegration,
+  defaultRequestInstrumentationOptions,
+  elementTimingIntegration,
+  endSession,
   eventFiltersIntegration,
-  flush,
+  eventFromException,
+  eventFromMessage,
+  exceptionFromError,
+  extraErrorDataIntegration,
+  featureFlagsIntegration,
+  feedbackAsyncIntegration,
+  feedbackIntegration,
+  feedbackSyncIntegration,
+  fetchStreamPerformanceIntegration,
+  forceLoad,
   functionToStringIntegration,
+  getAbsoluteUrl,
+  getActiveSpan,
   getClient,
   getCurrentScope,
+  getFeedback,
   getGlobalScope,
   getIsolationScope,
+  getReplay,
+  getRootSpan,
+  getSpanDescendants,
+  getSpanStatusFromHttpCode,
+  getTraceData,
   globalHandlersIntegration,
+  graphqlClientIntegration,
+  growthbookIntegration,
+  httpClientIntegration,
   httpContextIntegration,
+  instrumentOutgoingRequests,
+  instrumentSupabaseClient,
+  isBotUserAgent,
+  isEnabled,
   isInitialized,
   lastEventId,
+  launchDarklyIntegration,
   linkedErrorsIntegration,
+  moduleMetadataIntegration,
+  MULTIPLEXED_TRANSPORT_EXTRA_KEY,
+  normalizeStringifyValue,
+  onLoad,
+  openFeatureIntegration,
+  OpenFeatureIntegrationHook,
+  parameterize,
+  registerSpanErrorInstrumentation,
+  registerWebWorker,
+  replayCanvasIntegration,
+  replayIntegration,
+  reportingObserverIntegration,
+  reportPageLoaded,
+  rewriteFramesIntegration,
+  Scope,
+  SEMANTIC_ATTRIBUTE_SENTRY_OP,
+  SEMANTIC_ATTRIBUTE_SENTRY_ORIGIN,
+  SEMANTIC_ATTRIBUTE_SENTRY_SAMPLE_RATE,
+  sendFeedback,
+  setActiveSpanInBrowser,
+  setAttribute,
+  setAttributes,
+  setConversationId,
+  setCurrentClient,
+  setHttpStatus,
+  setMeasurement,
+  spanStreamingIntegration,
+  spanToBaggageHeader,
+  spanToJSON,
+  spanToTraceHeader,
+  spotlightBrowserIntegration,
+  startBrowserTracingNavigationSpan,
+  startBrowserTracingPageLoadSpan,
   startInactiveSpan,
+  startNewTrace,
+  startSession,
   startSpan,
+  startSpanManual,
+  statsigIntegration,
+  supabaseIntegration,
+  suppressTracing,
+  thirdPartyErrorFilterIntegration,
+  uiProfiler,
+  unleashIntegration,
+  updateSpanName,
+  viewHierarchyIntegration,
+  webVitalsIntegration,
+  webWorkerIntegration,
+  withActiveSpan,
   withIsolationScope,
   withScope,
+  withStreamedSpan,
+  zodErrorsIntegration,
+  logger,
+  metrics,
 } from '@sentry/browser';
-export type { Breadcrumb, BrowserOptions, Event, EventHint, Scope, SeverityLevel, User } from '@sentry/browser';
-export { DEFAULT_NAMESPACE } from '../common/ipc';
+export type {
+  Breadcrumb,
+  BreadcrumbHint,
+  BrowserOptions,
+  ErrorEvent,
+  Event,
+  EventHint,
+  Exception,
+  ReportDialogOptions,
+  SdkInfo,
+  Session,
+  SeverityLevel,
+  StackFrame,
+  Stacktrace,
+  Thread,
+  User,
+} from '@sentry/browser';

@@ -26,9 +26,19 @@ export interface MainLink {
   send(kind: MessageKind, payload: string | Uint8Array): Promise<void>;
 }
 
+/** One link per namespace: the transport and ScopeToMain share it, so that the page is warned once, not by each. */
+const links = new Map<string, MainLink>();
+
 export function linkToMain(namespace: string): MainLink {
+  let link = links.get(namespace);
+  if (!link) links.set(namespace, (link = makeLink(namespace)));
+  return link;
+}
+
+function makeLink(namespace: string): MainLink {
   const key = bridgeKey(namespace);
   let warned = false;
+  let oldBridgeLogged = false;
 
   const warnOnce = (why: string): void => {
     if (warned) {
@@ -50,8 +60,14 @@ export function linkToMain(namespace: string): MainLink {
       const bridge = (globalThis as Record<string, unknown>)[key] as Partial<IpcBridge> | undefined;
       if (bridge && typeof bridge.sendEnvelope === 'function' && typeof bridge.sendScope === 'function') {
         try {
+          const text = (): string => (typeof payload === 'string' ? payload : new TextDecoder().decode(payload));
           if (kind === 'envelope') bridge.sendEnvelope(payload);
-          else bridge.sendScope(typeof payload === 'string' ? payload : new TextDecoder().decode(payload));
+          else if (kind === 'scope') bridge.sendScope(text());
+          else if (typeof bridge.sendStatus === 'function') bridge.sendStatus(text());
+          else if (!oldBridgeLogged) {
+            oldBridgeLogged = true;
+            debug.log('[sentry-electron-native] the preload bridge predates heartbeats: update the preload for event-loop block detection');
+          }
         } catch (error) {
           warnOnce(`the preload bridge threw: ${String(error)}`);
         }

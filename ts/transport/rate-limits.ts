@@ -22,15 +22,21 @@ export type Clock = () => number;
 export class RateLimiter {
   private limits: RateLimits = {};
 
-  constructor(private readonly now: Clock = Date.now) {}
+  /** `onChange` is told the deadlines whenever a response moved one (the transport keeps them for the crash sender). */
+  constructor(
+    private readonly now: Clock = Date.now,
+    private readonly onChange?: (limits: RateLimits) => void,
+  ) {}
 
   /** Folds a response's rate-limit headers (or a bare 429) into the deadlines. */
   update(response: TransportMakeRequestResponse): void {
     const now = this.now();
     const fresh = updateRateLimits({}, response, now);
+    let changed = false;
     for (const [category, until] of Object.entries(fresh)) {
-      this.limits[category] = Math.max(this.limits[category] ?? 0, until);
+      if (until > (this.limits[category] ?? 0)) (this.limits[category] = until), (changed = true);
     }
+    if (changed) this.onChange?.(this.snapshot());
   }
 
   /** The time (ms) before which nothing of this category may be sent; 0 when it is free. */

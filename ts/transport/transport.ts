@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import {
   debug,
   envelopeContainsItemType,
@@ -73,10 +75,25 @@ export interface NativeTransport extends Transport {
  * gzip when it pays, per-category rate limits, size limits with the crash downgrade (stripped minidump, then none),
  * and a durable, cross-process offline queue for 5xx and network failures. `send` never rejects.
  */
+/** Writes the deadlines atomically, one write at a time (the latest wins); a failure costs only the sender's view. */
+function persistLimits(queueDir: string): (limits: Record<string, number>) => void {
+  let chain: Promise<unknown> = Promise.resolve();
+  const file = path.join(queueDir, 'rate-limits.json');
+  return (limits) => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    chain = chain
+      .then(() => fs.mkdir(queueDir, { recursive: true }))
+      .then(() => fs.writeFile(tmp, JSON.stringify(limits)))
+      .then(() => fs.rename(tmp, file))
+      .catch(() => undefined);
+  };
+}
+
 export function makeNativeTransport(options: NativeTransportOptions): NativeTransport {
   const log = options.log ?? ((message: string, error?: unknown) => debug.warn(`[transport] ${message}`, error ?? ''));
   const native = loadNativeEnvelope();
-  const limiter = new RateLimiter();
+  // The deadlines go to `<queue>/rate-limits.json` as well: the crash sender (crates/crash-sender) honours them.
+  const limiter = new RateLimiter(Date.now, options.queueDir ? persistLimits(options.queueDir) : undefined);
   const strip = options.stripMinidump === false ? undefined : (options.stripMinidump ?? (native && nativeMinidumpStripper(native)));
   const deliverer = new Deliverer({
     ...options,

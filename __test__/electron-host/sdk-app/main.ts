@@ -53,7 +53,7 @@ void app.whenReady().then(async () => {
 
 let meter: Meter | undefined;
 
-process.on('message', (m: { cmd: string; index?: number; code?: string; message?: string }) => {
+process.on('message', (m: { cmd: string; index?: number; code?: string; message?: string; tags?: Record<string, string>; user?: Record<string, string> }) => {
   switch (m.cmd) {
     case 'meter-start':
       // How busy this (the main) thread is while the test does something to the app (main-thread-meter.ts).
@@ -74,6 +74,12 @@ process.on('message', (m: { cmd: string; index?: number; code?: string; message?
       return report('captured');
     case 'ping':
       return report('pong', { rss: process.memoryUsage().rss, at: Date.now() });
+    case 'main-scope':
+      // Main's scope as an app sets it: what its own native crash must be reported with.
+      Sentry.setTags(m.tags ?? {});
+      if (m.user) Sentry.setUser(m.user);
+      if (m.message) Sentry.addBreadcrumb({ category: 'test', message: m.message });
+      return report('main-scope-set');
     case 'crash-main':
       return process.crash();
     case 'quit':

@@ -231,7 +231,8 @@ fn linux_pid(dump: &Minidump<'_, &[u8]>) -> Option<u32> {
     })
 }
 
-fn iso8601(t: SystemTime) -> String {
+/// `t` as `YYYY-MM-DDTHH:MM:SSZ` (the report's `dumpTime`; the crash sender's envelope `sent_at`).
+pub fn iso8601(t: SystemTime) -> String {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -22,6 +22,7 @@ mod symbolicate_report;
 mod threads;
 mod walk;
 
+pub use build::iso8601;
 pub use complete::{check_bytes, check_path, Check, Incomplete};
 pub use error::ReportError;
 pub use options::{CancelToken, Options, DEFAULT_MAX_FRAMES, DEFAULT_MAX_INPUT_BYTES};

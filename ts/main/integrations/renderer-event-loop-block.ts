@@ -1,7 +1,8 @@
 /**
  * RendererEventLoopBlock (@sentry/electron 7's `rendererEventLoopBlockIntegration`, same name and options): each
  * renderer that runs the renderer side sends a status every `pollInterval` ms on `<namespace>.status`
- * (ts/common/renderer-status.ts). Main keeps one timer per renderer, re-armed by each status (no polling); when it
+ * (ts/common/renderer-status.ts), by the preload's bridge or main's protocol; RendererIpc admits, attributes and
+ * validates it, as every renderer message, and hands it to this integration's handler. Main keeps one timer per renderer, re-armed by each status (no polling); when it
  * runs out (`anrThreshold` + `pollInterval` without a status) while the renderer is visible, the renderer's loop is
  * blocked: main pauses it through `webContents.debugger` for its JavaScript stack and reports an
  * "Application Not Responding" event tagged with the renderer. Once per block; a hidden or blurred window, or a
@@ -9,11 +10,10 @@
  * event goes without a stack, said once in the debug log.
  */
 import { captureEvent, debug, defineIntegration, type Client, type Integration, type StackFrame } from '@sentry/core';
-import type { IpcMainEvent, WebContents } from 'electron';
+import type { WebContents } from 'electron';
 import { anrEventBody, framesFromCallFrames, type InspectorCallFrame } from '../../event/anr-event';
-import { STATUS_KIND, validateRendererStatus, type RendererStatus } from '../../common/renderer-status';
+import type { RendererStatus } from '../../common/renderer-status';
 import { electron } from '../electron';
-import { DEFAULTS, type ElectronClientOptions } from '../options';
 
 const NAME = 'RendererEventLoopBlock';
 
@@ -124,15 +124,9 @@ export const rendererEventLoopBlockIntegration = defineIntegration((options: Opt
       client = c;
       if (options.captureNativeStacktrace) log('captureNativeStacktrace: stacks come from the debugger here');
       try {
-        const { ipcMain, powerMonitor } = electron();
+        const { powerMonitor } = electron();
         for (const e of ['suspend', 'lock-screen'] as const) powerMonitor.on(e as 'suspend', () => (sleeping = true));
         for (const e of ['resume', 'unlock-screen'] as const) powerMonitor.on(e as 'resume', () => (sleeping = false));
-        const namespace = (c.getOptions() as ElectronClientOptions).ipcNamespace ?? DEFAULTS.ipcNamespace;
-        ipcMain.on(`${namespace}.${STATUS_KIND}`, (event: IpcMainEvent, payload: unknown) => {
-          const status = validateRendererStatus(payload);
-          if (status) handler(status, event.sender);
-          else log('a renderer sent a status that is not one: ignored');
-        });
       } catch (e) {
         debug.warn(`[${NAME}] could not start`, e);
       }

@@ -27,12 +27,15 @@ export function guarded<A extends unknown[]>(label: string, fn: (...args: A) => 
   };
 }
 
-/** Runs `fn` once at setup, guarded like a listener: an integration that cannot start leaves the app alone. */
-export function guardedSetup(label: string, fn: () => void): void {
+/**
+ * Runs `fn` once at setup, guarded like a listener: an integration that cannot start leaves the app alone.
+ * `consequence` tells the debug log what the app loses (", so …").
+ */
+export function guardedSetup(label: string, fn: () => void, consequence?: string): void {
   try {
     fn();
   } catch (e) {
-    debug.warn(`[${label}] could not start`, e);
+    debug.warn(`[${label}] could not start${consequence ? `: ${consequence}` : ''}`, e);
   }
 }
 

@@ -20,6 +20,7 @@ import { originOf } from '../../event/url-origin';
 import { electron } from '../electron';
 import { rendererProfileFromIpc, rendererProfilingActive } from '../integrations/renderer-profiling';
 import { appRendererName, safe } from '../integrations/shared';
+import { mainEnvelopeHeader, withMainIdentity } from './renderer-forward';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
 export interface RendererIdentity {
@@ -30,7 +31,9 @@ export interface RendererIdentity {
 /** Hint data on events that came from a renderer: main's own processors leave them alone. */
 export const FROM_RENDERER = 'sentryElectronFromRenderer';
 
-const FORWARDED_TYPES = new Set(['client_report', 'feedback', 'log', 'replay_event', 'replay_recording', 'profile', 'statsd', 'check_in']);
+// Sentry JS v11's renderer also sends metrics (`trace_metric`), continuous-profiling chunks (`profile_chunk`) and
+// streamed spans (`span`); each stands alone, so it goes on as it came.
+const FORWARDED_TYPES = new Set(['client_report', 'feedback', 'log', 'trace_metric', 'replay_event', 'replay_recording', 'profile', 'profile_chunk', 'span', 'statsd', 'check_in']);
 
 export function handleRendererEnvelope(client: Client, payload: string | Uint8Array, from: RendererIdentity, sendDefaultPii: boolean): void {
   let envelope: Envelope;
@@ -66,6 +69,8 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
 
   if (event) {
     if (!sendDefaultPii) withoutCookiesOrBodies(event);
+    // The page's client fills in its default environment ('production'), which would hide main's; main's applies.
+    delete event.environment;
     event.tags = { ...event.tags, 'event.process': rendererName(client, from.webContentsId) };
     event.contexts = {
       ...event.contexts,
@@ -79,7 +84,9 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
     if (event.type === 'transaction') for (const profile of profiles) rendererProfileFromIpc(event, profile);
     client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
   }
-  if (forward.length > 0) void client.sendEnvelope(createEnvelope(envelope[0], forward as never));
+  if (forward.length > 0) {
+    void client.sendEnvelope(createEnvelope(mainEnvelopeHeader(client, envelope[0]), forward.map((item) => withMainIdentity(client, item)) as never));
+  }
 }
 
 /** The app's name for a renderer (`getRendererName` option, as in @sentry/electron), else `renderer`. */

@@ -18,11 +18,14 @@ import {
   type MessageKind,
 } from '../../common/ipc';
 import { electron } from '../electron';
+import { guardedSetup } from '../integrations/shared';
 import { DEFAULTS, IPCMode, type ElectronClientOptions } from '../options';
 import { FloodGuard } from './flood-guard';
 import { FROM_RENDERER, handleRendererEnvelope } from './renderer-envelope';
 import { rendererScopesOf, type RendererScopes } from './renderer-scopes';
 import { preloadFallbackToProtocol } from './fallback';
+import { validateRendererStatus } from '../../common/renderer-status';
+import { createRendererEventLoopBlockStatusHandler } from '../integrations/renderer-event-loop-block';
 
 /** Renderer breadcrumbs shown on main's own events. */
 const RENDERER_BREADCRUMBS_ON_MAIN_EVENTS = 20;
@@ -31,11 +34,7 @@ export const rendererIpcIntegration = defineIntegration(() => {
   return {
     name: 'RendererIpc',
     setup(client: Client) {
-      try {
-        setUp(client);
-      } catch (e) {
-        debug.warn('[RendererIpc] could not start: renderer events will not reach main', e);
-      }
+      guardedSetup('RendererIpc', () => setUp(client), 'renderer events will not reach main');
     },
     processEvent(event: Event, hint: EventHint, client: Client): Event {
       // Main's own events (and main-process crashes) show what the renderers did last.
@@ -70,6 +69,15 @@ function setUp(client: Client): void {
       handleRendererEnvelope(client, v.value, { webContentsId, url: webContentsId !== undefined ? scopes.urlOf(webContentsId) : undefined }, pii);
       return 200;
     }
+    if (kind === 'status') {
+      // Heartbeats for RendererEventLoopBlock; without that integration there is nobody to tell.
+      const status = validateRendererStatus(payload);
+      if (!status) return reject(sender, 'not a renderer status', 400);
+      if (webContentsId === undefined) return reject(sender, 'status from an unidentified renderer', 403);
+      const contents = webContents.fromId(webContentsId);
+      if (contents) createRendererEventLoopBlockStatusHandler(client)?.(status, contents);
+      return 200;
+    }
     const v = validateScopePayload(payload);
     if (!v.ok) return reject(sender, v.reason, 400);
     // A scope must belong to a known renderer: without an identity there is nobody to keep it for.
@@ -82,7 +90,7 @@ function setUp(client: Client): void {
   const useProtocol = (mode & IPCMode.Protocol) !== 0 || preloadFallbackToProtocol(client);
 
   if (useClassic) {
-    for (const kind of ['envelope', 'scope'] as const) {
+    for (const kind of ['envelope', 'scope', 'status'] as const) {
       ipcMain.on(channelName(namespace, kind), (event: IpcMainEvent, payload: unknown) => {
         try {
           const wc = event.sender;
@@ -167,10 +175,10 @@ async function handleProtocolRequest(
     if (!target || request.method !== 'POST') return new Response(null, { status: 404 });
     const webContentsId = scopes.webContentsOfKey(target.key);
     const sender = webContentsId !== undefined ? `wc${webContentsId}` : 'protocol';
-    const cap = target.kind === 'envelope' ? LIMITS.envelopeBytes : LIMITS.scopeBytes;
+    const cap = { envelope: LIMITS.envelopeBytes, scope: LIMITS.scopeBytes, status: LIMITS.statusBytes }[target.kind];
     const body = await readCapped(request, cap);
     if (!body) return new Response(null, { status: 413 });
-    const payload = target.kind === 'scope' ? new TextDecoder().decode(body) : body;
+    const payload = target.kind === 'envelope' ? body : new TextDecoder().decode(body);
     return new Response(null, { status: receive(target.kind, payload, webContentsId, sender) });
   } catch (e) {
     debug.warn('[RendererIpc] protocol request failed', e);

@@ -21,6 +21,7 @@ import type { ForkOptions, UtilityProcess } from 'electron';
 import { validateEnvelopePayload } from '../../common/ipc';
 import { isUtilityHello, utilityHello } from '../../common/utility-ipc';
 import { electron } from '../electron';
+import { guardedSetup } from '../integrations/shared';
 import { FloodGuard } from './flood-guard';
 
 const WRAPPED = Symbol.for('sentry-electron-native.utility-fork');
@@ -32,11 +33,7 @@ type Listener = (...args: any[]) => void;
 export const utilityProcessIpcIntegration = defineIntegration(() => ({
   name: 'UtilityProcessIpc',
   setup(client: Client) {
-    try {
-      wrapFork(client);
-    } catch (e) {
-      debug.warn('[UtilityProcessIpc] could not wrap utilityProcess.fork: utility process events will not reach main', e);
-    }
+    guardedSetup('UtilityProcessIpc', () => wrapFork(client), 'utilityProcess.fork is not wrapped, so utility process events will not reach main');
   },
 }));
 

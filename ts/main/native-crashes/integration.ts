@@ -22,7 +22,9 @@ import { DumpLedger } from './ledger';
 import { minidumpToSend } from './minidump-for-send';
 import { pause } from './pace';
 import { readReport } from './read-report';
-import { RunScopeStore } from './run-scope';
+import { markCrashed } from './session-link';
+import { RunScopeStore, SENDER_WRITE_DEBOUNCE_MS } from './run-scope';
+import { startSender, takeSenderReport, type RunningSender } from './sender';
 
 export interface NativeCrashesOptions {
   /** Start Electron's `crashReporter` (uploads off) unless the app already did (default true). */
@@ -49,6 +51,9 @@ class NativeCrashWatcher {
   private readonly runs: CrashRuns;
   private readonly scanner: DumpScanner;
   private readonly bookkeeping: CrashBookkeeping;
+  private readonly database: string;
+  private readonly useSender: boolean;
+  private sender: RunningSender | undefined;
 
   public constructor(
     private readonly client: ElectronMainClient,
@@ -58,9 +63,11 @@ class NativeCrashWatcher {
     this.options = client.getOptions();
     this.sentryDir = path.join(app.getPath('userData'), 'sentry');
     const database = app.getPath('crashDumps');
+    this.database = database;
     const ledger = new DumpLedger(this.sentryDir);
     this.runs = { runStart: Date.now() - process.uptime() * 1000, previousRun: undefined };
-    this.runScope = new RunScopeStore(this.sentryDir, client, this.runs.runStart);
+    this.useSender = this.options.mainCrashSender !== false;
+    this.runScope = new RunScopeStore(this.sentryDir, client, this.runs.runStart, this.useSender ? SENDER_WRITE_DEBOUNCE_MS : undefined);
     this.bookkeeping = new CrashBookkeeping(client, ledger, database);
     const claims = new DumpClaims({
       client,
@@ -77,12 +84,23 @@ class NativeCrashWatcher {
   public start(): void {
     const { app } = electron();
     if (this.integrationOptions.startCrashReporter !== false) startCrashReporter();
+    if (this.useSender) {
+      this.sender = startSender(this.client, {
+        database: this.database,
+        sentryDir: this.sentryDir,
+        runStart: this.runs.runStart,
+        threads: this.integrationOptions.threads ?? 'all',
+      });
+    }
     const ready = this.runScope.readPrevious().then(async (previous) => {
       this.runs.previousRun = previous;
-      await this.runScope.flush();
+      // Listening from here, before the first write: a change made while it is under way is written after it.
       const schedule = (): void => this.runScope.schedule();
       getCurrentScope().addScopeListener(schedule);
       getIsolationScope().addScopeListener(schedule);
+      // The previous run's main crash was reported by its sender: that run's session ended crashed.
+      if (previous && (await takeSenderReport(this.sentryDir, previous.startedAt))) markCrashed(this.client, 'previous');
+      await this.runScope.flush();
       // Sending needs the app ready (Electron's net); parsing does not, but one order keeps it simple.
       await app.whenReady();
     });
@@ -95,7 +113,11 @@ class NativeCrashWatcher {
       app.on('render-process-gone', burst);
       app.on('child-process-gone', burst);
     }).catch((e) => debug.warn('[NativeCrashes] start-up failed', e));
-    onShutdown(this.client, () => Promise.all([this.scanner.idle(), this.runScope.flush()]));
+    onShutdown(this.client, () => {
+      // A normal quit: the sender exits at once, there is nothing for it to report.
+      this.sender?.quit();
+      return Promise.all([this.scanner.idle(), this.runScope.flush()]);
+    });
   }
 
   /** One claimed dump: parse, event and scopes, attachment, send or queue, then the bookkeeping. */

@@ -10,6 +10,8 @@ import { getCombinedScopeData, getCurrentScope, getIsolationScope, Scope, type B
 /** Breadcrumbs kept on disk: the run's last moments, not its history. */
 const PERSISTED_BREADCRUMBS = 50;
 const WRITE_DEBOUNCE_MS = 1000;
+/** With the crash sender: main's crash is reported from the file at once, so it must hold the last moments. */
+export const SENDER_WRITE_DEBOUNCE_MS = 200;
 
 export interface RunScope {
   /** When the run started (ms since the epoch): a dump older than this is not from that run. */
@@ -34,6 +36,8 @@ export class RunScopeStore {
     dir: string,
     private readonly client: Client,
     private readonly startedAt: number,
+    /** Changes within this window are written once; shorter when the crash sender reads the file (sender.ts). */
+    private readonly debounceMs: number = WRITE_DEBOUNCE_MS,
   ) {
     this.file = path.join(dir, 'run-scope.json');
   }
@@ -54,7 +58,7 @@ export class RunScopeStore {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.writing = this.writing.then(() => this.write()).catch(() => undefined);
-    }, WRITE_DEBOUNCE_MS);
+    }, this.debounceMs);
     this.timer.unref?.();
   }
 
