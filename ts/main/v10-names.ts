@@ -7,17 +7,13 @@ import {
   captureException,
   debug,
   defineIntegration,
-  eventFiltersIntegration,
   getClient,
   type Integration,
   type Options,
 } from '@sentry/core';
 import { channelInjectionRegistered, fromNodeSdk, nodeSdk, useChannelInjection } from './node-sdk';
 
-/** v10's alias of eventFiltersIntegration (the same filters: ignoreErrors, denyUrls, allowUrls …). */
-export const inboundFiltersIntegration: typeof eventFiltersIntegration = eventFiltersIntegration;
-/** The span attribute that says where a transaction's name came from (url, route, custom …). */
-export const SEMANTIC_ATTRIBUTE_SENTRY_SOURCE = 'sentry.source';
+export { SEMANTIC_ATTRIBUTE_SENTRY_SOURCE, inboundFiltersIntegration } from '../common/v10-renames';
 
 /**
  * Sentry JS v11 instruments frameworks and databases by injecting diagnostics channels into their modules as they
