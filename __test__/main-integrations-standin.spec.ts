@@ -240,6 +240,26 @@ test.serial('ChildProcessGone: the event of a renderer carries that renderer\'s 
   t.true(crumbs?.includes('clicked crash'));
   t.true(crumbs?.includes('Renderer process gone: oom'));
 });
+test.serial('ChildProcessGone: getRendererName (as in @sentry/electron) names the renderer in its breadcrumb and event; one that throws is ignored', async (t) => {
+  const fake = freshElectron(scratchDir(t, 'main-integrations-'));
+  await fake.ready();
+  const named = new FakeWebContents();
+  const throwing = new FakeWebContents();
+  const { events } = startClient([childProcessGoneIntegration({ dumpWaitMs: 50 })], {
+    getRendererName: (c: { id: number }) => {
+      if (c.id === throwing.id) throw new Error('app bug');
+      return c.id === named.id ? 'editor' : undefined;
+    },
+  } as Partial<ElectronClientOptions>);
+  for (const c of [named, throwing]) fake.app.emit('web-contents-created', {}, c);
+  fake.app.emit('render-process-gone', {}, named, { reason: 'crashed', exitCode: 11 });
+  fake.app.emit('render-process-gone', {}, throwing, { reason: 'crashed', exitCode: 11 });
+  await until(() => events().length === 2);
+  const [first, second] = events();
+  t.is(first?.contexts?.['electron.process']?.name, 'editor');
+  t.like(first?.breadcrumbs?.find((b) => b.message === 'Renderer process gone: crashed')?.data, { name: 'editor' });
+  t.is(second?.contexts?.['electron.process']?.name, undefined);
+});
 test.serial('ChildProcessGone: a GPU launch failure is reported at once (level error); killed and clean exits are breadcrumbs only', async (t) => {
   const fake = freshElectron(scratchDir(t, 'main-integrations-'));
   await fake.ready();

@@ -2,9 +2,10 @@
  * The options of `init()` in Electron's main process: Sentry's usual client options plus what Electron and native
  * crashes need. One place for every default, so the docs, the code and the tests agree.
  */
-import type { Integration, Options } from '@sentry/core';
+import type { BaseTransportOptions, Integration, Transport } from '@sentry/core';
 import type { ServerRuntimeClientOptions } from '@sentry/core/server';
-import type { Session } from 'electron';
+import type { NodeOptions } from '@sentry/node';
+import type { Session, WebContents } from 'electron';
 import type { NativeTransportOptions } from '../transport';
 import type { MinidumpPolicy } from '../event/minidump-policy';
 
@@ -20,7 +21,20 @@ export enum IPCMode {
 
 export type { MinidumpPolicy };
 
-export interface ElectronMainOptions extends Omit<Options, 'transport' | 'integrations' | 'defaultIntegrations'> {
+/**
+ * @sentry/node 11's options (as @sentry/electron 7's main takes @sentry/node's), with the transport ours unless the
+ * app gives its own, and the Electron and native-crash options below.
+ */
+export interface ElectronMainOptions
+  extends Omit<NodeOptions, 'transport' | 'transportOptions' | 'integrations' | 'defaultIntegrations' | 'spotlight' | 'sendDefaultPii'> {
+  /** A transport of the app's own (default: ours — Electron's `net`, rate limits, the durable queue). */
+  transport?: (options: BaseTransportOptions & Record<string, unknown>) => Transport;
+  /** Attach a PNG of every visible window to JavaScript error events (default false: windows show personal data). */
+  attachScreenshot?: boolean;
+  /** Names a renderer in its events' `event.process` context (return undefined for the default name). */
+  getRendererName?: (contents: WebContents) => string | undefined;
+  /** Renderer profiling (js-profiling document policy): the renderer's profiles are forwarded with transactions. */
+  enableRendererProfiling?: boolean;
   /** Integrations: an array added to the defaults, or a function given the defaults (remove one by `name`). */
   integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
   /** `false` for no default integrations at all. */
@@ -58,8 +72,8 @@ export interface ElectronMainOptions extends Omit<Options, 'transport' | 'integr
    * `true`); `false` leaves main's crashes to the next launch, as when the helper is missing or cannot start.
    */
   mainCrashSender?: boolean;
-  /** Transport options passed through (proxy, headers, size limits …). */
-  transportOptions?: Partial<NativeTransportOptions>;
+  /** Transport options passed through (proxy, headers, size limits …; @sentry/electron 7's offline options too). */
+  transportOptions?: Partial<NativeTransportOptions> & Record<string, unknown>;
 }
 
 /** Options after defaults: what the integrations read from the client. */

@@ -3,8 +3,6 @@
  * can be looked at locally without a Sentry project. Fire and forget: Spotlight being down costs nothing.
  */
 import { promises as fs } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { addItemToEnvelope, createAttachmentEnvelopeItem, createEventEnvelope, debug, serializeEnvelope, type Client, type Envelope, type Event } from '@sentry/core';
 import { spotlightEnvelopeUrl } from '../transport/spotlight-url';
 import { MINIDUMP_ATTACHMENT_TYPE } from '../envelope/minidump-attachment';
@@ -31,7 +29,10 @@ function post(url: string, envelope: Envelope): void {
   try {
     const body = serializeEnvelope(envelope);
     const target = new URL(url);
-    const req = (target.protocol === 'https:' ? https : http).request(target, {
+    // Required here: node:http(s) cost main's start-up a few ms, and Spotlight is a development option.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const client = require(target.protocol === 'https:' ? 'node:https' : 'node:http') as typeof import('node:http');
+    const req = client.request(target, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-sentry-envelope', 'Content-Length': Buffer.byteLength(body) },
       timeout: 5000,

@@ -11,7 +11,7 @@ import { DUMP_EXPECTED_REASONS, goneProcessesOf, type GoneProcess } from '../gon
 import { rendererScopesOf } from '../ipc/renderer-scopes';
 import { mergedRendererScope } from '../native-crashes/scope-merge';
 import type { ElectronClientOptions } from '../options';
-import { guarded, guardedSetup, processTag, prune, safe, urlForEvent } from './shared';
+import { appRendererName, guarded, guardedSetup, processTag, prune, safe, urlForEvent } from './shared';
 
 export interface ChildProcessGoneOptions {
   /** Reasons reported as events (default: crashed, oom, abnormal-exit, launch-failed, integrity-failure). */
@@ -80,7 +80,16 @@ function setUp(client: Client, reported: Set<string>, dumpWaitMs: number): void 
       const id = contents?.id;
       const live = safe(() => contents.getOSProcessId());
       gone(
-        prune({ type: 'renderer', reason: details.reason, exitCode: details.exitCode, pid: (id !== undefined ? rendererPids.get(id) : undefined) || live || undefined, webContentsId: id, at: Date.now() }) as GoneProcess,
+        prune({
+          type: 'renderer',
+          reason: details.reason,
+          exitCode: details.exitCode,
+          pid: (id !== undefined ? rendererPids.get(id) : undefined) || live || undefined,
+          webContentsId: id,
+          // The app's name for it (getRendererName), in the breadcrumb and the event's context.
+          name: appRendererName(client, contents),
+          at: Date.now(),
+        }) as GoneProcess,
         safe(() => contents.getURL()),
       );
     }),

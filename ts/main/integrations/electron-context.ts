@@ -52,17 +52,28 @@ function addContexts(event: Event, facts: StaticFacts): void {
   const contexts = (event.contexts ??= {});
   const processTagValue = event.tags?.['event.process'];
   const processType = typeof processTagValue === 'string' ? processTagValue : 'browser';
-  event.tags = { 'event.origin': 'electron', ...event.tags, 'event.process': processType };
+  // As @sentry/electron tags them: dashboards and alerts filter on these three.
+  event.tags = { 'event.origin': 'electron', 'event.environment': 'javascript', ...event.tags, 'event.process': processType };
 
   // The event's own values win: a renderer event or a crash of another run knows better than this process.
-  contexts.app = { ...facts.app, ...contexts.app };
+  contexts.app = { ...facts.app, app_memory: appMemory(), ...contexts.app };
   contexts.electron = { ...facts.electron, process_type: processType, ...contexts.electron };
-  contexts.runtime ??= { name: 'Electron', version: facts.electron.electron_version };
+  // The runtime is Electron, named as @sentry/electron names it (the client's default says `electron`); a native
+  // crash of an earlier run keeps the Electron version it ran on.
+  if ((contexts.runtime as { name?: string } | undefined)?.name !== 'Electron') contexts.runtime = { name: 'Electron', version: facts.electron.electron_version };
+  contexts.browser ??= { name: 'Chrome' };
+  contexts.chrome ??= { name: 'Chrome', type: 'runtime', version: facts.electron.chrome_version };
+  contexts.node ??= { name: 'Node', type: 'runtime', version: facts.electron.node_version };
   // OS and device are kept whole when present: mixing the dump's OS version with this run's kernel would mislead.
   contexts.os ??= { ...facts.os };
-  contexts.device ??= { ...facts.device, free_memory: safe(() => os.freemem()) };
+  contexts.device ??= { family: 'Desktop', ...facts.device, free_memory: safe(() => os.freemem()) };
   const culture = cultureContext();
   if (culture) contexts.culture = { ...culture, ...contexts.culture };
+}
+
+/** The memory of all the app's processes (bytes), as @sentry/electron reports it; per event, since it changes. */
+function appMemory(): number | undefined {
+  return safe(() => electron().app.getAppMetrics().reduce((sum, m) => sum + m.memory.workingSetSize * 1024, 0)) || undefined;
 }
 
 function gatherStaticFacts(): StaticFacts {
@@ -77,6 +88,8 @@ function gatherStaticFacts(): StaticFacts {
       app_start_time: new Date(startedMs).toISOString(),
       // Packaged or run from a folder: the same version behaves differently in development.
       app_packaged: safe(() => app.isPackaged),
+      app_arch: process.arch,
+      build_type: (process as { mas?: boolean }).mas ? 'app-store' : (process as { windowsStore?: boolean }).windowsStore ? 'windows-store' : undefined,
     }),
     electron: prune({
       electron_version: process.versions.electron,

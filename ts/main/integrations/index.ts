@@ -22,3 +22,12 @@ export {
 } from './main-process-session';
 export { preloadInjectionIntegration, preloadInjectionFailed, PRELOAD_ID, type PreloadInjectionOptions } from './preload-injection';
 export { childProcessGoneIntegration, rendererPidOf, type ChildProcessGoneOptions } from './child-process-gone';
+export { screenshotsIntegration } from './screenshots';
+export { gpuContextIntegration, type GpuContextOptions } from './gpu-context';
+export { additionalContextIntegration, type AdditionalContextOptions } from './additional-context';
+export { normalizePathsIntegration } from './normalize-paths';
+export { electronNetIntegration, type NetOptions } from './electron-net';
+export { browserWindowSessionIntegration, type BrowserWindowSessionOptions } from './browser-window-session';
+export { startupTracingIntegration, type StartupTracingOptions } from './startup-tracing';
+export { electronMinidumpIntegration, minidumpUrlFromDsn } from './electron-minidump';
+export { rendererProfilingIntegration, rendererProfileFromIpc } from './renderer-profiling';

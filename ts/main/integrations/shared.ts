@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { debug, type Client } from '@sentry/core';
+import type { WebContents } from 'electron';
 import { originOf } from '../../event/url-origin';
 import { DEFAULTS, type ElectronClientOptions } from '../options';
 
@@ -79,6 +80,21 @@ export function flushBounded(client: Client): Promise<unknown> {
     timer.unref?.();
   });
   return Promise.race([Promise.resolve(client.flush(timeout)).catch(() => false), deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The app's name for a renderer (the `getRendererName` option, as in @sentry/electron), or undefined: no option, no
+ * answer, or an option that threw (logged; the renderer keeps its default name).
+ */
+export function appRendererName(client: Client, contents: WebContents | undefined): string | undefined {
+  const name = (client.getOptions() as { getRendererName?: (contents: WebContents) => string | undefined }).getRendererName;
+  if (!name || !contents) return undefined;
+  try {
+    return name(contents) || undefined;
+  } catch (e) {
+    debug.warn('[sentry-electron-native] getRendererName failed; the renderer keeps its default name', e);
+    return undefined;
+  }
 }
 
 /** The value of `fn`, or `undefined` when it throws: for facts that are nice to have (a destroyed object, an API a version lacks). */

@@ -14,8 +14,12 @@ import {
   type Envelope,
   type EnvelopeItem,
   type Event,
+  type Profile,
 } from '@sentry/core';
 import { originOf } from '../../event/url-origin';
+import { electron } from '../electron';
+import { rendererProfileFromIpc, rendererProfilingActive } from '../integrations/renderer-profiling';
+import { appRendererName, safe } from '../integrations/shared';
 import { mainEnvelopeHeader, withMainIdentity } from './renderer-forward';
 
 /** Who sent an envelope, as main knows it (never as the renderer claims it). */
@@ -43,6 +47,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
   let event: Event | undefined;
   const attachments: Attachment[] = [];
   const forward: EnvelopeItem[] = [];
+  const profiles: Profile[] = [];
   for (const item of items as EnvelopeItem[]) {
     const [header, body] = item as [{ type: string; filename?: string; content_type?: string; attachment_type?: string }, unknown];
     if ((header.type === 'event' || header.type === 'transaction') && isObject(body)) {
@@ -54,6 +59,9 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
         ...(header.content_type ? { contentType: header.content_type } : {}),
         ...(header.attachment_type ? { attachmentType: header.attachment_type as Attachment['attachmentType'] } : {}),
       });
+    } else if (header.type === 'profile' && rendererProfilingActive() && isObject(body)) {
+      // Goes back into its transaction's envelope (RendererProfiling), once that transaction went through main.
+      profiles.push(body as unknown as Profile);
     } else if (FORWARDED_TYPES.has(header.type)) {
       forward.push(item);
     }
@@ -63,7 +71,7 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
     if (!sendDefaultPii) withoutCookiesOrBodies(event);
     // The page's client fills in its default environment ('production'), which would hide main's; main's applies.
     delete event.environment;
-    event.tags = { ...event.tags, 'event.process': 'renderer' };
+    event.tags = { ...event.tags, 'event.process': rendererName(client, from.webContentsId) };
     event.contexts = {
       ...event.contexts,
       electron: {
@@ -73,11 +81,18 @@ export function handleRendererEnvelope(client: Client, payload: string | Uint8Ar
         ...(from.url ? { url: sendDefaultPii ? from.url : originOf(from.url) } : {}),
       },
     };
+    if (event.type === 'transaction') for (const profile of profiles) rendererProfileFromIpc(event, profile);
     client.captureEvent(event, { attachments, data: { [FROM_RENDERER]: true } }, getCurrentScope());
   }
   if (forward.length > 0) {
     void client.sendEnvelope(createEnvelope(mainEnvelopeHeader(client, envelope[0]), forward.map((item) => withMainIdentity(client, item)) as never));
   }
+}
+
+/** The app's name for a renderer (`getRendererName` option, as in @sentry/electron), else `renderer`. */
+function rendererName(client: Client, webContentsId: number | undefined): string {
+  if (webContentsId === undefined) return 'renderer';
+  return appRendererName(client, safe(() => electron().webContents.fromId(webContentsId))) ?? 'renderer';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
