@@ -21,10 +21,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   envelope: ['native', 'event'], // event (+ minidump) → envelope bytes
   transport: ['native', 'event', 'envelope'], // envelope → the wire: queue, rate limits, HTTP
   common: [], // the renderer-to-main IPC: channels, caps, validation
-  main: ['native', 'event', 'envelope', 'transport', 'common'], // never `receiver`: it is not shipped code of main
+  'node-api': ['common'], // @sentry/node 11's API loaded at first use, and the v10 names: shared by /main and /utility
+  main: ['native', 'event', 'envelope', 'transport', 'common', 'node-api'], // never `receiver`: it is not shipped code of main
   renderer: ['common'],
   preload: ['common'],
-  utility: ['common'], // `/utility`: the SDK of Electron utility processes, on @sentry/node
+  utility: ['common', 'node-api'], // `/utility`: the SDK of Electron utility processes, on @sentry/node
   cli: ['native'],
   'event-loop-block': ['event', 'transport'], // `/native`: main's heartbeat and the watchdog worker that sends ANR events
   receiver: ['envelope', 'transport'], // the local test receiver, an entry of its own

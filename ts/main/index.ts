@@ -22,5 +22,5 @@ export { parseMinidump, parseMinidumpSync } from '../native/parse';
 export { MinidumpError } from '../native/errors';
 export type { MinidumpReport } from '../native/types';
 export * from './sentry-api';
-export * from './node-sdk';
-export * from './v10-names';
+export * from '../node-api/node-sdk';
+export * from '../node-api/v10-names';

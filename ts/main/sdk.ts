@@ -17,7 +17,7 @@ import {
   type Integration,
 } from '@sentry/core';
 import { useAsyncLocalStorageContext } from './async-context';
-import { nodeSdk } from './node-sdk';
+import { nodeSdk } from '../node-api/node-sdk';
 import { defaultStackParser } from './stack-parser';
 import { makeNativeTransport } from '../transport';
 import { ElectronMainClient } from './client';

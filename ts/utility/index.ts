@@ -6,8 +6,14 @@
  */
 export { init, getDefaultIntegrations, defaultStackParser } from './sdk';
 export { makeUtilityProcessTransport } from './transport';
-/** The name of Sentry JS v8's event filter, kept by @sentry/electron 7: the same integration as `eventFiltersIntegration`. */
-export { eventFiltersIntegration as inboundFiltersIntegration } from '@sentry/node';
+// The Sentry JS v10 names that @sentry/electron 7's /utility has and v11 renamed or dropped, as /main has them.
+export {
+  SEMANTIC_ATTRIBUTE_SENTRY_SOURCE, SentryContextManager, applyDiagnosticsChannelInjectionIntegrations,
+  connectIntegration, diagnosticsChannelInjectionIntegrations, experimentalUseDiagnosticsChannelInjection,
+  generateInstrumentOnce, inboundFiltersIntegration, isDiagnosticsChannelInjectionEnabled, setupConnectErrorHandler,
+  setupHonoErrorHandler, validateOpenTelemetrySetup,
+} from '../node-api/v10-names';
+export { instrumentLangGraph, setNodeAsyncContextStrategy } from '../node-api/node-sdk';
 export {
   NodeClient, OpenFeatureIntegrationHook, SEMANTIC_ATTRIBUTE_SENTRY_OP, SEMANTIC_ATTRIBUTE_SENTRY_ORIGIN,
   SEMANTIC_ATTRIBUTE_SENTRY_SAMPLE_RATE, Scope, addBreadcrumb, addEventProcessor, addIntegration, amqplibIntegration,

@@ -11,7 +11,7 @@
  */
 import { consoleIntegration as coreConsoleIntegration, debug, type Client, type Event, type EventHint, type Integration } from '@sentry/core';
 import { electron } from '../electron';
-import { fromNodeFile, nodeSdk } from '../node-sdk';
+import { fromNodeFile, nodeSdk } from '../../node-api/node-sdk';
 import { safe } from './shared';
 
 /** After `ready`, this long before the light Node integrations load: the app's first window comes first. */
