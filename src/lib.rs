@@ -47,7 +47,8 @@ impl CancelHandle {
     }
 }
 
-/// What a task reads: a path (memory-mapped natively) or a copy of the caller's bytes.
+/// What a task reads: a path (read natively: small files into memory, large ones mapped) or a copy of the
+/// caller's bytes.
 pub enum Input {
     Path(PathBuf),
     /// Copied, because JavaScript may reuse, transfer or detach its buffer while the pool thread reads it.
@@ -56,8 +57,19 @@ pub enum Input {
 
 /// JSON text on its way to JavaScript. All-ASCII text (the usual case: serde escapes control characters,
 /// and module names are mostly ASCII) becomes a one-byte V8 string by a plain copy; only text with other
-/// characters pays for UTF-8 transcoding. For a dump with hundreds of modules that copy is on the JS thread.
-pub struct JsonText(String);
+/// characters pays for UTF-8 transcoding. For a dump with hundreds of modules that copy is on the JS thread;
+/// whether the text is ASCII is found where it is made (on the pool for the async calls), not there.
+pub struct JsonText {
+    text: String,
+    ascii: bool,
+}
+
+impl JsonText {
+    fn new(text: String) -> Self {
+        let ascii = text.is_ascii();
+        JsonText { text, ascii }
+    }
+}
 
 impl TypeName for JsonText {
     fn type_name() -> &'static str {
@@ -71,16 +83,16 @@ impl TypeName for JsonText {
 
 impl ToNapiValue for JsonText {
     unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
-        if !val.0.is_ascii() {
-            return unsafe { String::to_napi_value(env, val.0) };
+        if !val.ascii {
+            return unsafe { String::to_napi_value(env, val.text) };
         }
         let mut out = std::ptr::null_mut();
-        // SAFETY: the pointer and length describe `val.0`, which outlives the call; V8 copies the bytes.
+        // SAFETY: the pointer and length describe `val.text`, which outlives the call; V8 copies the bytes.
         let status = unsafe {
             napi::sys::napi_create_string_latin1(
                 env,
-                val.0.as_ptr().cast(),
-                val.0.len() as isize,
+                val.text.as_ptr().cast(),
+                val.text.len() as isize,
                 &mut out,
             )
         };
@@ -193,7 +205,7 @@ fn run(
         Output::StackwalkJson => stackwalk_json::from_bytes(bytes, options, cancel),
     };
     match source {
-        // Mapped, not read: only the pages the output needs are read in.
+        // Large files mapped, not read: only the pages the output needs are read in.
         Source::Path(p) => with_mapped(p, options, from_bytes),
         Source::Bytes(b) => from_bytes(b),
     }
@@ -211,15 +223,15 @@ fn run_sync(
         Either::A(path) => run(Source::Path(Path::new(path)), &options, &cancel, output),
         Either::B(bytes) => run(Source::Bytes(bytes), &options, &cancel, output),
     }
-    .map(JsonText)
+    .map(JsonText::new)
     .map_err(to_js)
 }
 
 impl Task for ParseTask {
-    type Output = String;
+    type Output = JsonText;
     type JsValue = JsonText;
 
-    fn compute(&mut self) -> Result<String> {
+    fn compute(&mut self) -> Result<JsonText> {
         guarded(|| {
             run(
                 self.input.source(),
@@ -227,12 +239,13 @@ impl Task for ParseTask {
                 &self.cancel,
                 self.output,
             )
+            .map(JsonText::new)
             .map_err(to_js)
         })
     }
 
-    fn resolve(&mut self, _env: Env, output: String) -> Result<JsonText> {
-        Ok(JsonText(output))
+    fn resolve(&mut self, _env: Env, output: JsonText) -> Result<JsonText> {
+        Ok(output)
     }
 }
 
@@ -308,12 +321,16 @@ pub fn stackwalk_json_sync(
 pub fn symbolicate_report_async(
     report: String,
     options: Option<NativeOptions>,
-) -> Result<AsyncTask<PoolJob<String, JsonText>>> {
+) -> Result<AsyncTask<PoolJob<JsonText, JsonText>>> {
     guarded(|| {
         let options = self::options(options)?;
         Ok(pool_job(
-            move || minidump_report::symbolicate_report(&report, &options).map_err(to_js),
-            JsonText,
+            move || {
+                minidump_report::symbolicate_report(&report, &options)
+                    .map(JsonText::new)
+                    .map_err(to_js)
+            },
+            std::convert::identity,
         ))
     })
 }
@@ -323,7 +340,7 @@ pub fn symbolicate_report_async(
 pub fn symbolicate_report_sync(report: String, options: Option<NativeOptions>) -> Result<JsonText> {
     guarded(|| {
         minidump_report::symbolicate_report(&report, &self::options(options)?)
-            .map(JsonText)
+            .map(JsonText::new)
             .map_err(to_js)
     })
 }

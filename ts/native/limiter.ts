@@ -19,20 +19,19 @@ export class Limiter {
     return { active: this.active, queued: this.waiting.length, limit: this.limit };
   }
 
+  /** A release function if a slot is free now and nobody waits for one (so the queue order holds); else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.limit || this.waiting.length > 0) return undefined;
+    return this.take();
+  }
+
   /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal));
       const start = () => {
         signal?.removeEventListener('abort', onAbort);
-        this.active++;
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          this.active--;
-          this.drain();
-        });
+        resolve(this.take());
       };
       const onAbort = () => {
         const i = this.waiting.indexOf(start);
@@ -43,6 +42,18 @@ export class Limiter {
       this.waiting.push(start);
       this.drain();
     });
+  }
+
+  /** Occupies a slot; the returned function frees it once, however often it is called. */
+  private take(): () => void {
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.drain();
+    };
   }
 
   private drain(): void {

@@ -60,7 +60,7 @@ function nativeOptions(options: ParseOptions): NativeArgs[1] {
   if (maxInputBytes !== undefined && !(Number.isSafeInteger(maxInputBytes) && maxInputBytes >= 0)) {
     throw bad('maxInputBytes must be a non-negative integer');
   }
-  return {
+  const checked = {
     allThreads: allThreads === true,
     threadIds,
     symbols,
@@ -70,6 +70,8 @@ function nativeOptions(options: ParseOptions): NativeArgs[1] {
     maxFrames,
     maxInputBytes,
   };
+  // The defaults cross as no object at all: the binding then reads none of its eight properties.
+  return Object.values(checked).some((v) => v !== undefined && v !== false) ? checked : undefined;
 }
 
 type AsyncFn = 'parseReportAsync' | 'stackwalkJsonAsync';

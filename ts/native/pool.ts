@@ -15,23 +15,28 @@ export const limiter = new Limiter(defaultConcurrency());
  */
 export async function onPool<T>(
   options: { signal?: AbortSignal },
-  prepare: (native: NativeBinding) => (cancel: InstanceType<NativeBinding['CancelHandle']>) => Promise<T>,
+  prepare: (native: NativeBinding) => (cancel: InstanceType<NativeBinding['CancelHandle']> | undefined) => Promise<T>,
 ): Promise<T> {
   const signal = options?.signal;
   let release: (() => void) | undefined;
   try {
     const native = loadBinding();
     const call = prepare(native);
-    release = await limiter.acquire(signal);
+    if (signal?.aborted) throw abortError(signal);
+    // A free slot is taken at once: waiting for the limiter's promise would cost the call a turn of the
+    // microtask queue even when nothing else is running.
+    release = limiter.tryAcquire() ?? (await limiter.acquire(signal));
+    if (!signal) return await call(undefined);
+    // Without a signal nothing can cancel the task, so only a call with one pays for a handle.
     const cancel = new native.CancelHandle();
     const onAbort = () => cancel.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       const result = await call(cancel);
-      if (signal?.aborted) throw abortError(signal);
+      if (signal.aborted) throw abortError(signal);
       return result;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   } catch (e) {
     throw toMinidumpError(e);

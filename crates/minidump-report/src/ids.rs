@@ -9,32 +9,31 @@ use crate::hex;
 use minidump::system_info::Os;
 use minidump::{CodeView, MinidumpModule, Module};
 use minidump_common::format::{self as md, GUID};
-use std::fmt::Write;
 
-/// `GUID` as 32 hex digits in the field order Breakpad prints (data1, data2, data3, data4).
-fn guid_hex(g: &GUID, upper: bool) -> String {
+/// Appends `GUID` as 32 hex digits in the field order Breakpad prints (data1, data2, data3, data4).
+fn push_guid(out: &mut String, g: &GUID, digits: &[u8; 16]) {
     let mut bytes = [0u8; 16];
     bytes[..4].copy_from_slice(&g.data1.to_be_bytes());
     bytes[4..6].copy_from_slice(&g.data2.to_be_bytes());
     bytes[6..8].copy_from_slice(&g.data3.to_be_bytes());
     bytes[8..].copy_from_slice(&g.data4);
-    let s = hex::bytes(&bytes);
-    if upper {
-        s.to_ascii_uppercase()
-    } else {
-        s
-    }
+    hex::push_bytes(out, &bytes, digits);
 }
 
 /// The code identifier, lower-case hex, as `Module::code_identifier()` gives it.
 pub fn code_id(m: &MinidumpModule, os: Os) -> Option<String> {
     match &m.codeview_info {
         Some(CodeView::Pdb70(raw)) if matches!(os, Os::MacOs | Os::Ios) => {
-            Some(guid_hex(&raw.signature, false))
+            let mut s = String::with_capacity(32);
+            push_guid(&mut s, &raw.signature, hex::LOWER);
+            Some(s)
         }
         Some(CodeView::Pdb20(_)) | Some(CodeView::Pdb70(_)) => {
+            // `{:08x}{:x}`: the time stamp padded to eight digits, then the image size unpadded.
             let mut s = String::with_capacity(16);
-            let _ = write!(s, "{:08x}{:x}", m.raw.time_date_stamp, m.raw.size_of_image);
+            let stamp = m.raw.time_date_stamp.to_be_bytes();
+            hex::push_bytes(&mut s, &stamp, hex::LOWER);
+            hex::push_hex(&mut s, u64::from(m.raw.size_of_image), hex::LOWER);
             Some(s)
         }
         Some(CodeView::Elf(raw)) if raw.build_id.iter().all(|&b| b == 0) => None,
@@ -47,8 +46,9 @@ pub fn code_id(m: &MinidumpModule, os: Os) -> Option<String> {
 pub fn debug_id(m: &MinidumpModule) -> Option<String> {
     match &m.codeview_info {
         Some(CodeView::Pdb70(raw)) => {
-            let mut s = guid_hex(&raw.signature, true);
-            let _ = write!(s, "{:X}", raw.age);
+            let mut s = String::with_capacity(40);
+            push_guid(&mut s, &raw.signature, hex::UPPER);
+            hex::push_hex(&mut s, u64::from(raw.age), hex::UPPER);
             Some(s)
         }
         _ => m.debug_identifier().map(|id| id.breakpad().to_string()),

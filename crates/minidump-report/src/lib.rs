@@ -31,6 +31,7 @@ pub use symbolicate_report::symbolicate_report;
 
 use minidump_layout::Signature;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 /// Internal readers, for the fuzz targets in `fuzz/` only.
@@ -61,22 +62,41 @@ pub fn parse_bytes(
     build::report(&dump, bytes, options, cancel)
 }
 
-/// Maps `path` read-only and hands its bytes to `f`, after the size limit and the empty-file check: how
-/// every entry point that takes a path (`parse_path`, the binding's `minidump-stackwalk` JSON) reads it.
+/// Files up to this size are read into memory rather than mapped. Mapping costs a page fault for every page
+/// the parse touches and a TLB shootdown across the process's threads when the map goes; a small dump's
+/// parse touches most of its pages, so one `read` into the heap is cheaper (bench/RESULTS.md, issue 18).
+/// The limit is glibc's default `mmap` threshold: a larger buffer would itself be a fresh anonymous map,
+/// paying the same faults. Larger dumps, whose memory regions the parse mostly skips, stay mapped: only
+/// the pages read in count towards RSS.
+pub const READ_LIMIT: u64 = 128 << 10;
+
+/// Reads `path` (mapped read-only when larger than [`READ_LIMIT`]) and hands its bytes to `f`, after the
+/// size limit and the empty-file check: how every entry point that takes a path (`parse_path`, the
+/// binding's `minidump-stackwalk` JSON) reads it.
 pub fn with_mapped<T>(
     path: &Path,
     options: &Options,
     f: impl FnOnce(&[u8]) -> Result<T, ReportError>,
 ) -> Result<T, ReportError> {
-    let (file, len) = open_file(path)?;
+    let (mut file, len) = open_file(path)?;
     check_size(len, options)?;
     if len == 0 {
         return Err(ReportError::Invalid("the file is empty".into()));
     }
+    let io = |e: std::io::Error| ReportError::Io(format!("{}: {e}", path.display()));
+    if len <= READ_LIMIT {
+        let mut bytes = Vec::with_capacity(len as usize);
+        // At most one byte past the size limit: a file that grew since `open_file` is still refused.
+        file.by_ref()
+            .take(options.max_input_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        check_size(bytes.len() as u64, options)?;
+        return f(&bytes);
+    }
     // SAFETY: the map is read-only and private to this call. A writer truncating the file while we
     // read would fault; crash dumps are complete (renamed into place) before they are parsed.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| ReportError::Io(format!("{}: {e}", path.display())))?;
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
     f(&map)
 }
 

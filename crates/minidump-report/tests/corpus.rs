@@ -171,3 +171,43 @@ fn a_report_parsed_without_symbols_gains_names_later() {
         .all(|t| t["frames"].is_null()));
     assert!(minidump_report::symbolicate_report("{not json", &options).is_err());
 }
+
+#[test]
+fn a_path_is_read_or_mapped_by_size_with_the_same_report() {
+    let Some(corpus) = corpus() else { return };
+    let dump = std::fs::read(corpus.join("dumps/rust-minidump/linux-mini.dmp")).unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "minidump-report-read-or-map-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The same dump twice: as it is (read into memory) and padded past the read limit (mapped). Bytes after
+    // the last stream are not part of any stream, so both reports must equal the one parsed from memory.
+    let mut padded = dump.clone();
+    padded.resize(minidump_report::READ_LIMIT as usize + 4096, 0);
+    let options = Options::default();
+    for (name, bytes) in [("small.dmp", &dump), ("large.dmp", &padded)] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let from_path = parse_path(&path, &options, &CancelToken::default()).unwrap();
+        let from_bytes = parse_bytes(bytes, &options, &CancelToken::default()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&from_path).unwrap(),
+            serde_json::to_string(&from_bytes).unwrap(),
+            "{name}"
+        );
+        // The size limit holds on both paths.
+        let tight = Options {
+            max_input_bytes: bytes.len() as u64 - 1,
+            ..Options::default()
+        };
+        assert_eq!(
+            parse_path(&path, &tight, &CancelToken::default())
+                .unwrap_err()
+                .code(),
+            "ERR_TOO_LARGE",
+            "{name}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
