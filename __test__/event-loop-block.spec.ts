@@ -69,14 +69,17 @@ test('a blocked main loop is reported once, with the blocking function in the st
 
 test('a main loop that never unblocks is reported by the watchdog itself', async (t) => {
   const { receiver, app } = await start(t);
+  const sessionsOf = () => receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === 'session').map((i) => i.payload as { sid: string; status: string; abnormal_mechanism?: string }));
+  // The run's session, started by MainProcessSession at init(), reaches Sentry before main blocks for good.
+  await until(() => sessionsOf().some((s) => s.status === 'ok'), 15_000);
   app.send({ cmd: 'block', how: 'forever' });
   await until(() => blockEvents(receiver).length > 0, 15_000);
   const [event] = blockEvents(receiver);
   t.is(event!.exception!.values![0]!.stacktrace?.frames?.at(-1)?.function, 'spinInsideTheBlockingFunction');
   t.is(event!.tags?.['block.case'], 'forever');
   t.false(app.messages.some((m) => (m as { type: string }).type === 'unblocked'), 'main is still blocked');
-  // The run's session, started by MainProcessSession at init(), ends abnormal, as @sentry/node-native reports it.
-  const sessions = receiver.envelopes.flatMap((e) => e.items.filter((i) => i.type === 'session').map((i) => i.payload as { sid: string; status: string; abnormal_mechanism?: string }));
+  // That session ends abnormal, as @sentry/node-native reports it.
+  const sessions = sessionsOf();
   const started = sessions.find((s) => s.status === 'ok');
   t.like(sessions.find((s) => s.status === 'abnormal'), { sid: started?.sid, abnormal_mechanism: 'anr_foreground' });
 });

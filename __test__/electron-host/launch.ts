@@ -10,7 +10,7 @@
  * (IPC disconnect).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ENV, hostExecArgv } from './host-env';
@@ -178,8 +178,29 @@ export function launchApp(options: LaunchOptions): LaunchedApp {
       killGroup();
       live.delete(killGroup);
       await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (ownUserData) rmSync(userData, { recursive: true, force: true });
+      // Main died without its quit byte, so its crash sender (own session, not in the group) now waits for a dump
+      // that will not come, writing its log under userData: it goes too, before the folder does.
+      killCrashSenders(userData);
+      if (ownUserData) rmSync(userData, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   return app;
+}
+
+/** SIGKILLs every crash sender started for `userData` (Linux: found by its command line in /proc). */
+export function killCrashSenders(userData: string): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return; // no /proc: not Linux
+  }
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes('sentry-electron-sender') && cmdline.includes(JSON.stringify(userData).slice(1, -1))) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
 }

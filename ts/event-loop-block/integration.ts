@@ -199,9 +199,18 @@ const _eventLoopBlockIntegration = (options: Partial<EventLoopBlockOptions> = {}
         for (const e of ['suspend', 'lock-screen'] as const) electron.powerMonitor.on(e as 'suspend', () => control.stop());
         for (const e of ['resume', 'unlock-screen'] as const) electron.powerMonitor.on(e as 'resume', () => control.start());
       }
+      // The watchdog starts now: a loop blocked for good right after init() is still seen. Main's contexts (its
+      // event processors are async) follow as soon as they are made; a block before then goes without them.
+      let worker: Worker;
+      try {
+        worker = start(client, options, heartbeat, {});
+      } catch (e) {
+        log('could not start the watchdog', e);
+        return;
+      }
       void contextsOf(client)
-        .then((contexts) => start(client, options, heartbeat, contexts))
-        .catch((e) => log('could not start the watchdog', e));
+        .then((contexts) => worker.postMessage({ contexts }))
+        .catch((e) => log('main\'s contexts could not be made for the watchdog', e));
     },
   };
 };

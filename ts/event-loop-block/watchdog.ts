@@ -27,6 +27,8 @@ import { BEAT, PAUSED, SCOPE_GLOBAL, type ScopeSnapshot, type WatchdogData } fro
 
 const data = workerData as WatchdogData;
 const heartbeat = new Int32Array(data.heartbeat);
+/** Main's event contexts (app, device, os, …): main sends them once its event processors have made them. */
+let contexts = data.contexts;
 /** How long main may take to answer the inspector: a thread stuck in native code never does. */
 const CAPTURE_TIMEOUT_MS = 2000;
 
@@ -116,7 +118,7 @@ function eventOf(blockedMs: number, capture: Capture): Event {
   const event: Event = {
     event_id: uuid4(),
     platform: 'node',
-    contexts: { ...data.contexts },
+    contexts: { ...contexts },
     release: data.release,
     environment: data.environment,
     dist: data.dist,
@@ -225,6 +227,9 @@ async function watch(): Promise<void> {
 }
 
 // A pending Atomics.waitAsync does not keep a thread's loop alive; the port to main does (main unref'ed the worker,
-// so this keeps only the worker, never the app, running).
-parentPort?.on('message', () => undefined);
+// so this keeps only the worker, never the app, running). Main's one message is its contexts.
+parentPort?.on('message', (m: unknown) => {
+  const sent = (m as { contexts?: unknown } | null)?.contexts;
+  if (sent && typeof sent === 'object') contexts = sent as WatchdogData['contexts'];
+});
 void watch();
