@@ -329,7 +329,9 @@ async function ipcSession(sdk, app, receiver, result) {
   const page = sdk === 'none' ? PAGES.blank : PAGES[sdk];
   const opened = await app.ask('open', 'opened', { windows: [{ page, preload: PRELOAD }] }, 60_000);
   const rendererPid = opened.windows[0].pid;
-  await sleep(2500); // the renderer SDK's start-up messages (scope batches, start signals) are not measured
+  // Not measured: the renderer SDK's start-up messages (scope batches, start signals) and main's deferred start-up
+  // (ours loads @sentry/node's NodeFetch 3 s after ready; in the idle window it made every net cost negative).
+  await sleep(5000);
   // The app at rest: its loop's active time per ms (the host's probes, timers) is subtracted from every run.
   const i0 = await app.snapshot();
   const ri0 = threadCpuOf(rendererPid);
